@@ -1,0 +1,72 @@
+//! Actor documents: `Person` (members), `Group` (communities) and
+//! `Application` (the instance actor).
+
+use serde::{Deserialize, Serialize};
+
+/// The public key an actor signs its requests with.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKey {
+    pub id: String,
+    pub owner: String,
+    pub public_key_pem: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_inbox: Option<String>,
+}
+
+/// A `schema:PropertyValue` profile field (structure, role, territory…).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PropertyValue {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub value: String,
+}
+
+/// An actor document as we serve it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ActorDocument {
+    #[serde(rename = "@context", default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<serde_json::Value>,
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub preferred_username: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub inbox: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub following: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Endpoints>,
+    pub public_key: PublicKey,
+    #[serde(default)]
+    pub manually_approves_followers: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discoverable: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment: Vec<PropertyValue>,
+}
+
+impl ActorDocument {
+    /// The key id other servers see in our signatures: `{actor}#main-key`.
+    pub fn main_key_id(actor_id: &str) -> String {
+        format!("{actor_id}#main-key")
+    }
+}

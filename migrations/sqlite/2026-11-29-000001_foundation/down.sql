@@ -1,0 +1,1 @@
+DROP TABLE deliveries; DROP TABLE activities; DROP TABLE likes; DROP TABLE comments; DROP TABLE posts; DROP TABLE follows; DROP TABLE community_moderators; DROP TABLE communities; DROP TABLE sessions; DROP TABLE users; DROP TABLE person_profiles; DROP TABLE actors; DROP TABLE instances;

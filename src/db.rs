@@ -1,0 +1,159 @@
+//! Storage: one connection type over SQLite and PostgreSQL, chosen at run
+//! time from the database URL, a connection pool, embedded migrations, and
+//! [`Db::run`], which moves blocking database work off the async reactor.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::config::{Config, DatabaseKind};
+use crate::error::Error;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend. Queries written against it run on both;
+/// backend-specific SQL matches on the variant.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Opens connections of the kind the URL designates (never guessing by trial).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+    kind: DatabaseKind,
+}
+
+impl Manager {
+    pub fn new(url: &str, kind: DatabaseKind) -> Self {
+        Manager {
+            url: url.to_string(),
+            kind,
+        }
+    }
+
+    pub fn connect(&self) -> Result<DbConn, diesel::ConnectionError> {
+        match self.kind {
+            DatabaseKind::Postgres => PgConnection::establish(&self.url).map(DbConn::Postgres),
+            DatabaseKind::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.url)?;
+                // WAL lets readers run beside the writer; synchronous=NORMAL in WAL
+                // mode loses nothing on a process crash.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        Manager::connect(self).map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// The shared database handle: a pool of connections.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    kind: DatabaseKind,
+}
+
+impl Db {
+    /// Connects, creating the SQLite file's folder if needed, and runs pending migrations.
+    pub fn open(config: &Config) -> Result<Db, Error> {
+        let kind = config.database_kind();
+        if kind == DatabaseKind::Postgres {
+            // libpq uses OpenSSL. Initialise it without its exit-time cleanup:
+            // otherwise a pool thread still inside a TLS handshake when the
+            // process exits crashes on freed OpenSSL tables (seen as SIGSEGV).
+            openssl_sys::init();
+        }
+        if kind == DatabaseKind::Sqlite {
+            if let Some(parent) = std::path::Path::new(&config.database_url).parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        Error::Unavailable(format!(
+                            "cannot create the database folder {}: {e}",
+                            parent.display()
+                        ))
+                    })?;
+                }
+            }
+        }
+        let manager = Manager::new(&config.database_url, kind);
+        let mut first = manager
+            .connect()
+            .map_err(|e| Error::Unavailable(format!("cannot open the database: {e}")))?;
+        migrate(&mut first)?;
+        drop(first);
+        let pool = Pool::builder()
+            .max_size(config.database_pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| Error::Unavailable(format!("cannot open the database pool: {e}")))?;
+        Ok(Db { pool, kind })
+    }
+
+    pub fn kind(&self) -> DatabaseKind {
+        self.kind
+    }
+
+    /// A pooled connection, for blocking contexts (CLI, workers already on a blocking thread).
+    pub fn get(&self) -> Result<PooledConnection<Manager>, Error> {
+        self.pool
+            .get()
+            .map_err(|e| Error::Unavailable(format!("database: {e}")))
+    }
+
+    /// Runs blocking database work on the blocking thread pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool
+                .get()
+                .map_err(|e| Error::Unavailable(format!("database: {e}")))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("database task failed: {e}")))?
+    }
+}
+
+/// Applies the embedded migrations of the connection's backend.
+pub fn migrate(conn: &mut DbConn) -> Result<(), Error> {
+    let result = match conn {
+        DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| Error::Unavailable(format!("database migration failed: {e}")))
+}

@@ -1,0 +1,14 @@
+//! The domain layer: every rule about accounts, actors and content lives
+//! here, once. Web pages, the Mastodon API, the federation inbox and the
+//! command line parse their input, call these functions and render the result.
+
+pub mod accounts;
+pub mod actors;
+pub mod profiles;
+pub mod sessions;
+pub mod statistics;
+
+/// The current time as stored in the database (UTC).
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

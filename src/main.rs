@@ -1,0 +1,5 @@
+//! The `recolte` command: see `recolte --help`.
+
+fn main() -> std::process::ExitCode {
+    recolte::cli::main()
+}

@@ -1,0 +1,236 @@
+//! The HTTP front door: the router, shared state, error answers, and the
+//! server's start-up and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::Error;
+
+mod actors;
+mod discovery;
+mod pages;
+mod session;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/signup", get(pages::signup_form).post(pages::signup))
+        .route("/static/style.css", get(pages::stylesheet))
+        .route("/u/{name}", get(actors::person))
+        .route("/actor", get(actors::instance_actor))
+        .route("/.well-known/webfinger", get(discovery::webfinger))
+        .route("/.well-known/nodeinfo", get(discovery::nodeinfo_links))
+        .route("/.well-known/host-meta", get(discovery::host_meta))
+        .route("/nodeinfo/{version}", get(discovery::nodeinfo))
+        .route("/healthz", get(health))
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// Answers 200 when the database answers, 503 otherwise.
+async fn health(State(state): State<AppState>) -> Response {
+    let result = state
+        .db
+        .run(|conn| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("SELECT 1")
+                .execute(conn)
+                .map_err(Error::from)
+        })
+        .await;
+    match result {
+        Ok(_) => Json(serde_json::json!({"status": "ok", "database": "ok"})).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "error", "database": e.to_string()})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let start = Instant::now();
+    let response = next.run(req).await;
+    tracing::info!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        micros = start.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}
+
+/// The HTTP status a domain error maps to.
+pub fn status_of(error: &Error) -> StatusCode {
+    match error {
+        Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::Conflict { .. } => StatusCode::CONFLICT,
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The message shown for an error: internal details stay in the log.
+pub fn public_message(error: &Error) -> String {
+    match error {
+        Error::Database(_) | Error::Internal(_) => {
+            tracing::error!(error = %error, "internal error");
+            "internal error".to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A JSON error answer `{"error": "..."}`, for machine-facing endpoints.
+pub fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(serde_json::json!({"error": message.into()}))).into_response()
+}
+
+/// Turns a domain error into a JSON error answer.
+pub fn json_domain_error(error: &Error) -> Response {
+    json_error(status_of(error), public_message(error))
+}
+
+/// A JSON body with an explicit media type.
+pub fn typed_json(content_type: &'static str, body: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (
+            [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => json_domain_error(&Error::Internal(format!("serialisation failed: {e}"))),
+    }
+}
+
+/// A running server, stopped by [`RunningServer::shutdown`] or by dropping the handle's owner.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningServer {
+    /// Stops accepting connections and waits for in-flight requests.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// Opens the database (migrating it), prepares the instance actor and starts
+/// serving on the configured address.
+pub async fn start(config: Config) -> Result<RunningServer, Error> {
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| Error::Unavailable(format!("cannot listen on {}: {e}", config.bind)))?;
+    start_with_listener(config, listener).await
+}
+
+/// Like [`start`], on a listener already bound (tests bind port 0 first to
+/// learn the port their domain names).
+pub async fn start_with_listener(
+    config: Config,
+    listener: tokio::net::TcpListener,
+) -> Result<RunningServer, Error> {
+    let config = Arc::new(config);
+    let db = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || Db::open(&config))
+            .await
+            .map_err(|e| Error::Internal(format!("start-up task failed: {e}")))??
+    };
+    {
+        let config = config.clone();
+        db.run(move |conn| crate::domain::actors::instance_actor(conn, &config))
+            .await?;
+    }
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Internal(format!("no local address: {e}")))?;
+    let state = AppState { db, config };
+    let app = router(state.clone());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+    });
+    Ok(RunningServer {
+        addr,
+        state,
+        stop,
+        task,
+    })
+}
+
+/// Runs the server until SIGTERM or Ctrl-C, then shuts down gracefully.
+pub async fn serve(config: Config) -> Result<(), Error> {
+    let server = start(config).await?;
+    tracing::info!(
+        addr = %server.addr,
+        url = %server.state.config.base_url(),
+        database = ?server.state.db.kind(),
+        "Récolte is serving"
+    );
+    termination().await;
+    tracing::info!("shutting down");
+    server.shutdown().await;
+    Ok(())
+}
+
+async fn termination() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

@@ -1,0 +1,163 @@
+//! Test harness: real instances on loopback, each with its own database.
+//!
+//! SQLite by default (a temporary file); PostgreSQL when
+//! `RECOLTE_TEST_DATABASE_URL` names a server (`postgres://user@host:port/db`):
+//! each instance then gets a throwaway database, dropped at the end.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use recolte::config::Config;
+use recolte::web::RunningServer;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A database that exists for one test and is removed afterwards.
+pub enum TestDb {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    pub fn new() -> (TestDb, String) {
+        match std::env::var("RECOLTE_TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!(
+                    "recolte_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst),
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .subsec_nanos()
+                );
+                let mut admin = PgConnection::establish(&admin_url)
+                    .expect("RECOLTE_TEST_DATABASE_URL must name a reachable PostgreSQL");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create test database");
+                let mut url = url::Url::parse(&admin_url).expect("valid PostgreSQL URL");
+                url.set_path(&name);
+                (TestDb::Postgres { admin_url, name }, url.to_string())
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                let path = dir.path().join("recolte.db").display().to_string();
+                (TestDb::Sqlite(dir), path)
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDb::Postgres { .. })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin_url, name } = self {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin);
+            }
+        }
+    }
+}
+
+/// A configuration for a test instance named `domain`, with extra settings.
+pub fn test_config(domain: &str, database_url: &str, extra: &[(&str, &str)]) -> Config {
+    let mut env: BTreeMap<String, String> = BTreeMap::new();
+    env.insert("RECOLTE_DOMAIN".into(), domain.into());
+    env.insert("RECOLTE_DATABASE_URL".into(), database_url.into());
+    env.insert("RECOLTE_FEDERATION_ALLOW_HTTP".into(), "true".into());
+    env.insert("RECOLTE_DATABASE_POOL_SIZE".into(), "4".into());
+    for (k, v) in extra {
+        env.insert(k.to_string(), v.to_string());
+    }
+    Config::from_sources(None, "", &env).expect("valid test configuration")
+}
+
+/// One running instance.
+pub struct TestInstance {
+    pub server: RunningServer,
+    /// `http://localhost:PORT`
+    pub base: String,
+    pub domain: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+}
+
+impl TestInstance {
+    /// Starts an instance on a free loopback port with the given settings.
+    pub async fn start(extra: &[(&str, &str)]) -> TestInstance {
+        let (db, url) = TestDb::new();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let domain = format!("localhost:{port}");
+        let config = test_config(&domain, &url, extra);
+        let server = recolte::web::start_with_listener(config, listener)
+            .await
+            .expect("instance starts");
+        TestInstance {
+            server,
+            base: format!("http://{domain}"),
+            domain,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Runs a closure on a database connection of this instance.
+    pub async fn with_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut recolte::db::DbConn, &Config) -> Result<T, recolte::error::Error>
+            + Send
+            + 'static,
+    ) -> Result<T, recolte::error::Error> {
+        let config = self.server.state.config.clone();
+        self.server.state.db.run(move |conn| f(conn, &config)).await
+    }
+
+    /// Creates an active member account.
+    pub async fn create_user(&self, name: &str) -> recolte::domain::accounts::Account {
+        let new = recolte::domain::accounts::NewAccount {
+            username: name.into(),
+            email: format!("{name}@example.org"),
+            password: "correct horse battery".into(),
+            role: recolte::domain::accounts::Role::Member,
+            signup_reason: String::new(),
+        };
+        self.with_db(move |conn, config| {
+            recolte::domain::accounts::create(
+                conn,
+                config,
+                &new,
+                recolte::domain::accounts::AccountStatus::Active,
+            )
+        })
+        .await
+        .expect("user created")
+    }
+
+    pub async fn get_json(&self, path: &str, accept: &str) -> (u16, serde_json::Value) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .header("Accept", accept)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let body = r.json().await.unwrap_or(serde_json::Value::Null);
+        (status, body)
+    }
+}
