@@ -9,7 +9,9 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::delivery_queue;
 use crate::domain::accounts::{self, AccountStatus, NewAccount, Role};
+use crate::domain::communities::{self, CommunityKind, MembershipPolicy, NewCommunity};
 use crate::error::Error;
 
 #[derive(Parser)]
@@ -75,6 +77,28 @@ enum AdminCommand {
     ApproveUser { name: String },
     /// List local accounts with their role and status.
     ListUsers,
+    /// Create a community owned (moderated) by a local member.
+    CreateCommunity {
+        /// Community name: 2 to 30 characters among a-z, 0-9 and '_' (shares the namespace of usernames).
+        name: String,
+        /// Title shown to people.
+        #[arg(long)]
+        title: String,
+        /// Username of its first moderator.
+        #[arg(long)]
+        owner: String,
+        /// interest, project, trade or territory.
+        #[arg(long, default_value = "interest")]
+        kind: String,
+        /// open, approval or invitation.
+        #[arg(long, default_value = "open")]
+        membership: String,
+        /// Description (Markdown allowed).
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Show the delivery queue and the health of each remote instance.
+    FederationStatus,
 }
 
 #[derive(Subcommand)]
@@ -197,6 +221,55 @@ fn run_admin(
         AdminCommand::ApproveUser { name } => {
             let account = accounts::approve(conn, config, &name)?;
             println!("{} is now active", account.actor.username);
+            Ok(())
+        }
+        AdminCommand::CreateCommunity {
+            name,
+            title,
+            owner,
+            kind,
+            membership,
+            description,
+        } => {
+            let owner = accounts::find_by_username(conn, config, &owner)?;
+            let new = NewCommunity {
+                name,
+                title,
+                description,
+                kind: CommunityKind::parse(&kind)?,
+                policy: MembershipPolicy::parse(&membership)?,
+            };
+            let community = communities::create(conn, config, &new, &owner.actor)?;
+            println!(
+                "created community {} ({}, {}): {}",
+                community.actor.username,
+                community.settings.kind,
+                community.settings.membership_policy,
+                community.actor.ap_id
+            );
+            Ok(())
+        }
+        AdminCommand::FederationStatus => {
+            let all = delivery_queue::status(conn)?;
+            println!(
+                "{:<32} {:>8} {:>8} {:>8} {:>9}  {:<20} state",
+                "instance", "pending", "done", "failed", "failures", "last success"
+            );
+            for i in &all {
+                let last = i
+                    .last_success_at
+                    .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                    .unwrap_or_else(|| "never".into());
+                let state = match i.dead_since {
+                    Some(t) => format!("dead since {}", t.format("%Y-%m-%d %H:%M")),
+                    None => "alive".into(),
+                };
+                println!(
+                    "{:<32} {:>8} {:>8} {:>8} {:>9}  {:<20} {}",
+                    i.domain, i.pending, i.done, i.failed, i.failure_count, last, state
+                );
+            }
+            println!("{} instance(s)", all.len());
             Ok(())
         }
         AdminCommand::ListUsers => {

@@ -53,6 +53,14 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Development mode: plain http and loopback peers are allowed, our own URLs use http.
     pub federation_allow_http: bool,
+    /// Deliveries in flight at once, in all.
+    pub delivery_concurrency: u32,
+    /// Deliveries in flight at once to one instance.
+    pub delivery_per_instance: u32,
+    /// How long a claimed delivery stays with its worker before another may take it.
+    pub delivery_lease_seconds: u32,
+    /// Wait before the first retry of a failed delivery (then doubling).
+    pub delivery_retry_seconds: u32,
     pub instance_name: String,
     pub instance_description: String,
     pub registration_mode: RegistrationMode,
@@ -81,6 +89,10 @@ const KEYS: &[&str] = &[
     "database.url",
     "database.pool_size",
     "federation.allow_http",
+    "federation.delivery_concurrency",
+    "federation.delivery_per_instance",
+    "federation.delivery_lease_seconds",
+    "federation.delivery_retry_seconds",
     "instance.name",
     "instance.description",
     "instance.registration_mode",
@@ -205,22 +217,25 @@ impl Config {
             }
             None => data_dir.join("recolte.db").display().to_string(),
         };
-        let database_pool_size = match get("database.pool_size") {
-            Some(r) => match r.value.trim().parse::<u32>() {
-                Ok(n) if (1..=128).contains(&n) => n,
-                _ => {
-                    return Err(fail(
-                        "database.pool_size",
-                        format!("'{}' is not a number from 1 to 128", r.value),
-                    ))
-                }
-            },
-            None => 8,
-        };
         let federation_allow_http = match get("federation.allow_http") {
             Some(r) => parse_bool(&r.value).map_err(|e| fail("federation.allow_http", e))?,
             None => is_development_host(&domain),
         };
+        let number = |key: &str, min: u32, max: u32, default: u32| match get(key) {
+            Some(r) => match r.value.trim().parse::<u32>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(n),
+                _ => Err(fail(
+                    key,
+                    format!("'{}' is not a number from {min} to {max}", r.value),
+                )),
+            },
+            None => Ok(default),
+        };
+        let database_pool_size = number("database.pool_size", 1, 128, 8)?;
+        let delivery_concurrency = number("federation.delivery_concurrency", 1, 1024, 64)?;
+        let delivery_per_instance = number("federation.delivery_per_instance", 1, 256, 8)?;
+        let delivery_lease_seconds = number("federation.delivery_lease_seconds", 2, 3600, 60)?;
+        let delivery_retry_seconds = number("federation.delivery_retry_seconds", 1, 3600, 30)?;
         let instance_name = match get("instance.name") {
             Some(r) => bounded_text(&r.value, 1, 100).map_err(|e| fail("instance.name", e))?,
             None => "Récolte".to_string(),
@@ -252,6 +267,10 @@ impl Config {
             database_pool_size,
             data_dir,
             federation_allow_http,
+            delivery_concurrency,
+            delivery_per_instance,
+            delivery_lease_seconds,
+            delivery_retry_seconds,
             instance_name,
             instance_description,
             registration_mode,

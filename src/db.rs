@@ -157,3 +157,42 @@ pub fn migrate(conn: &mut DbConn) -> Result<(), Error> {
     };
     result.map_err(|e| Error::Unavailable(format!("database migration failed: {e}")))
 }
+
+/// Runs `f` in a transaction. On SQLite the outermost transaction starts
+/// with `BEGIN IMMEDIATE`: it takes the write lock at once (waiting up to
+/// the busy timeout) instead of failing with `SQLITE_BUSY` when a read
+/// turns into a write while another connection writes.
+pub fn transaction<T, E>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if let DbConn::Sqlite(c) = conn {
+        let depth = AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()
+            .map_err(E::from)?;
+        if depth.is_none() {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE").map_err(E::from)?;
+            let result = f(conn);
+            let DbConn::Sqlite(c) = conn else {
+                return result;
+            };
+            return match result {
+                Ok(value) => {
+                    AnsiTransactionManager::commit_transaction(c).map_err(E::from)?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    if let Err(rollback) = AnsiTransactionManager::rollback_transaction(c) {
+                        tracing::error!(error = %rollback, "rollback failed");
+                    }
+                    Err(e)
+                }
+            };
+        }
+    }
+    conn.transaction(f)
+}

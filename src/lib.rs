@@ -8,6 +8,7 @@ pub mod activitypub;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod delivery_queue;
 pub mod domain;
 pub mod error;
 pub mod schema;

@@ -159,6 +159,7 @@ diesel::table! {
         local -> Bool,
         payload -> Text,
         created_at -> Timestamp,
+        instance_id -> Nullable<BigInt>,
     }
 }
 
@@ -173,6 +174,7 @@ diesel::table! {
         next_attempt_at -> Timestamp,
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
+        object_key -> Text,
     }
 }
 

@@ -506,8 +506,8 @@ async fn concurrent_creations_of_one_name_make_one_account() {
     let alpha = TestInstance::start(&[]).await;
     let mut tasks = Vec::new();
     for i in 0..4 {
-        let db = alpha.server.state.db.clone();
-        let config = alpha.server.state.config.clone();
+        let db = alpha.state().db.clone();
+        let config = alpha.state().config.clone();
         tasks.push(tokio::spawn(async move {
             db.run(move |conn| {
                 recolte::domain::accounts::create(

@@ -62,6 +62,12 @@ pub struct ActorDocument {
     pub published: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachment: Vec<PropertyValue>,
+    /// A community's moderators collection (Lemmy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderators: Option<String>,
+    /// A community's pinned posts collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub featured: Option<String>,
 }
 
 impl ActorDocument {

@@ -2,8 +2,12 @@
 //! and accept (actors, WebFinger, NodeInfo), serialised strictly and parsed
 //! leniently. No storage here: the server crate maps its rows to these types.
 
+pub mod activities;
 pub mod actors;
 pub mod discovery;
+pub mod incoming;
+pub mod signatures;
+pub mod values;
 
 /// Media type of ActivityPub documents.
 pub const ACTIVITY_JSON: &str = "application/activity+json";

@@ -3,10 +3,16 @@
 use recolte_federation::actors::{ActorDocument, Endpoints, PropertyValue, PublicKey};
 
 use crate::domain::actors::{Actor, ActorKind};
+use crate::domain::communities::CommunityRow;
 use crate::domain::profiles::Profile;
 
-/// The document of one of our local actors.
-pub fn actor_document(actor: &Actor, profile: Option<&Profile>) -> ActorDocument {
+/// The document of one of our local actors (with its profile for a person,
+/// its collections for a community).
+pub fn actor_document(
+    actor: &Actor,
+    profile: Option<&Profile>,
+    community: Option<&CommunityRow>,
+) -> ActorDocument {
     let kind = match actor.kind() {
         ActorKind::Person => "Person",
         ActorKind::Group => "Group",
@@ -56,5 +62,7 @@ pub fn actor_document(actor: &Actor, profile: Option<&Profile>) -> ActorDocument
         discoverable: Some(!is_application),
         published: Some(actor.published_at.and_utc().to_rfc3339()),
         attachment,
+        moderators: community.and_then(|c| c.moderators_url.clone()),
+        featured: community.and_then(|c| c.featured_url.clone()),
     }
 }

@@ -1,4 +1,21 @@
-//! Conversions between stored rows and ActivityPub documents (one place for
-//! the ActivityStreams wire format), built on the protocol crate.
+//! Federation over ActivityPub on the server side: conversions between
+//! stored rows and ActivityStreams documents, outgoing fetches, resolution
+//! of remote actors and objects, and the inbox.
 
 pub mod actors;
+pub mod fetch;
+pub mod ids;
+pub mod inbox;
+pub mod objects;
+pub mod resolve;
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+/// What federation needs at run time, shared by handlers and the worker.
+pub struct Federation {
+    pub fetcher: Arc<fetch::Fetcher>,
+    /// Wakes the delivery worker when new deliveries are queued.
+    pub wake: Arc<Notify>,
+}

@@ -248,7 +248,7 @@ pub fn create(
     let urls = LocalActorUrls::new(config, ActorKind::Person, &username);
     let now = super::now();
 
-    let result = conn.transaction(|conn| {
+    let result = crate::db::transaction(conn, |conn| {
         let actor_id: i64 = diesel::insert_into(actors_t::table)
             .values(NewActor {
                 kind: ActorKind::Person.as_str(),

@@ -193,3 +193,136 @@ pub fn generate_keypair() -> Result<activitypub_federation::http_signatures::Key
     activitypub_federation::http_signatures::generate_actor_keypair()
         .map_err(|e| Error::Internal(format!("key generation failed: {e}")))
 }
+
+/// A remote actor as fetched and checked by the federation layer.
+#[derive(Debug, Clone)]
+pub struct RemoteActor {
+    pub kind: ActorKind,
+    pub ap_id: String,
+    pub username: String,
+    pub domain: String,
+    pub display_name: String,
+    pub summary: String,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+    pub outbox_url: Option<String>,
+    pub followers_url: Option<String>,
+    pub public_key_pem: String,
+    pub manually_approves_followers: bool,
+    pub avatar_url: Option<String>,
+}
+
+/// Stores or refreshes a remote actor (and, for a Group, its community row).
+pub fn upsert_remote(conn: &mut DbConn, remote: &RemoteActor) -> Result<Actor, Error> {
+    use crate::schema::communities;
+    let now = super::now();
+    let existing = find_by_ap_id(conn, &remote.ap_id)?;
+    match existing {
+        Some(actor) if actor.local => Ok(actor),
+        Some(actor) => {
+            diesel::update(actors::table.find(actor.id))
+                .set((
+                    actors::display_name.eq(&remote.display_name),
+                    actors::summary.eq(&remote.summary),
+                    actors::inbox_url.eq(&remote.inbox_url),
+                    actors::shared_inbox_url.eq(&remote.shared_inbox_url),
+                    actors::outbox_url.eq(&remote.outbox_url),
+                    actors::followers_url.eq(&remote.followers_url),
+                    actors::public_key_pem.eq(&remote.public_key_pem),
+                    actors::manually_approves_followers.eq(remote.manually_approves_followers),
+                    actors::avatar_url.eq(&remote.avatar_url),
+                    actors::updated_at.eq(now),
+                    actors::fetched_at.eq(now),
+                ))
+                .execute(conn)?;
+            find_by_ap_id(conn, &remote.ap_id)?
+                .ok_or_else(|| Error::Internal("actor vanished".into()))
+        }
+        None => {
+            // Another actor of that instance may hold the handle (renamed or
+            // re-created): keep the newest, since handles must stay unique.
+            diesel::update(
+                actors::table
+                    .filter(actors::local.eq(false))
+                    .filter(actors::domain.eq(&remote.domain))
+                    .filter(actors::username.eq(&remote.username)),
+            )
+            .set(actors::username.eq(format!(
+                "{}~{}",
+                remote.username,
+                now.and_utc().timestamp_micros()
+            )))
+            .execute(conn)?;
+            let instance_id = crate::delivery_queue::instance_id(conn, &remote.domain)?;
+            diesel::insert_into(actors::table)
+                .values((
+                    NewActor {
+                        kind: remote.kind.as_str(),
+                        ap_id: &remote.ap_id,
+                        local: false,
+                        username: &remote.username,
+                        domain: &remote.domain,
+                        display_name: &remote.display_name,
+                        summary: &remote.summary,
+                        inbox_url: &remote.inbox_url,
+                        shared_inbox_url: remote.shared_inbox_url.as_deref(),
+                        outbox_url: remote.outbox_url.as_deref(),
+                        followers_url: remote.followers_url.as_deref(),
+                        public_key_pem: &remote.public_key_pem,
+                        private_key_pem: None,
+                        manually_approves_followers: remote.manually_approves_followers,
+                        published_at: now,
+                        updated_at: now,
+                    },
+                    actors::avatar_url.eq(&remote.avatar_url),
+                    actors::instance_id.eq(Some(instance_id)),
+                    actors::fetched_at.eq(Some(now)),
+                ))
+                .execute(conn)?;
+            let actor = find_by_ap_id(conn, &remote.ap_id)?
+                .ok_or_else(|| Error::Internal("actor vanished".into()))?;
+            if remote.kind == ActorKind::Group {
+                diesel::insert_into(communities::table)
+                    .values((
+                        communities::actor_id.eq(actor.id),
+                        communities::kind.eq("interest"),
+                        communities::membership_policy.eq(if remote.manually_approves_followers {
+                            "approval"
+                        } else {
+                            "open"
+                        }),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(actor)
+        }
+    }
+}
+
+pub fn find_by_ap_id(conn: &mut DbConn, ap_id: &str) -> Result<Option<Actor>, Error> {
+    Ok(actors::table
+        .filter(actors::ap_id.eq(ap_id))
+        .select(Actor::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A known actor by its handle (`name` and `host[:port]`).
+pub fn find_by_handle(conn: &mut DbConn, name: &str, domain: &str) -> Result<Option<Actor>, Error> {
+    Ok(actors::table
+        .filter(actors::domain.eq(domain.to_lowercase()))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(username) = ")
+                .bind::<diesel::sql_types::Text, _>(name.to_lowercase()),
+        )
+        .select(Actor::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Actor, Error> {
+    Ok(actors::table
+        .find(id)
+        .select(Actor::as_select())
+        .first(conn)?)
+}

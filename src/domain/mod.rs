@@ -4,9 +4,13 @@
 
 pub mod accounts;
 pub mod actors;
+pub mod communities;
+pub mod content;
+pub mod follows;
 pub mod profiles;
 pub mod sessions;
 pub mod statistics;
+pub mod text;
 
 /// The current time as stored in the database (UTC).
 pub fn now() -> chrono::NaiveDateTime {

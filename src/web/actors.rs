@@ -13,7 +13,7 @@ use crate::activitypub::actors::actor_document;
 use crate::domain::actors::{self, Actor, ActorKind, INSTANCE_ACTOR_NAME};
 use crate::domain::profiles::{self, Profile};
 
-const ACTIVITY_JSON_UTF8: &str = "application/activity+json; charset=utf-8";
+pub const ACTIVITY_JSON_UTF8: &str = "application/activity+json; charset=utf-8";
 
 #[derive(Template)]
 #[template(path = "profile.html")]
@@ -49,9 +49,10 @@ pub async fn person(
         .await;
     let page = PageContext::new(&state, &session);
     let mut response = match (found, wants_json) {
-        (Ok((actor, profile)), true) => {
-            typed_json(ACTIVITY_JSON_UTF8, &actor_document(&actor, Some(&profile)))
-        }
+        (Ok((actor, profile)), true) => typed_json(
+            ACTIVITY_JSON_UTF8,
+            &actor_document(&actor, Some(&profile), None),
+        ),
         (Ok((actor, profile)), false) => render(&ProfilePage {
             page,
             actor: &actor,
@@ -74,7 +75,7 @@ pub async fn instance_actor(State(state): State<AppState>) -> Response {
         .run(move |conn| actors::find_local(conn, &config, INSTANCE_ACTOR_NAME))
         .await
     {
-        Ok(actor) => typed_json(ACTIVITY_JSON_UTF8, &actor_document(&actor, None)),
+        Ok(actor) => typed_json(ACTIVITY_JSON_UTF8, &actor_document(&actor, None, None)),
         Err(e) => json_domain_error(&e),
     }
     .into_response()

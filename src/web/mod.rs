@@ -5,19 +5,21 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
+use crate::activitypub::{fetch::Fetcher, inbox, Federation};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::Error;
 
 mod actors;
 mod discovery;
+mod federation;
 mod pages;
 mod session;
 
@@ -26,6 +28,7 @@ mod session;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    pub federation: Arc<Federation>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -36,13 +39,25 @@ pub fn router(state: AppState) -> Router {
         .route("/signup", get(pages::signup_form).post(pages::signup))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/u/{name}", get(actors::person))
+        .route("/u/{name}/following", get(federation::following))
+        .route("/c/{name}", get(federation::community))
+        .route("/c/{name}/moderators", get(federation::moderators))
+        .route("/c/{name}/featured", get(federation::featured))
+        .route("/{kind}/{name}/outbox", get(federation::outbox))
+        .route("/{kind}/{name}/followers", get(federation::followers))
+        .route("/{kind}/{id}", get(federation::object))
+        .route("/activities/{token}", get(federation::activity))
         .route("/actor", get(actors::instance_actor))
+        .route("/inbox", post(inbox::receive))
+        .route("/actor/inbox", post(inbox::receive))
+        .route("/{kind}/{name}/inbox", post(inbox::receive))
         .route("/.well-known/webfinger", get(discovery::webfinger))
         .route("/.well-known/nodeinfo", get(discovery::nodeinfo_links))
         .route("/.well-known/host-meta", get(discovery::host_meta))
         .route("/nodeinfo/{version}", get(discovery::nodeinfo))
         .route("/healthz", get(health))
         .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(inbox::MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -138,13 +153,18 @@ pub struct RunningServer {
     pub state: AppState,
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
+    stop_worker: tokio::sync::watch::Sender<bool>,
+    worker: tokio::task::JoinHandle<()>,
 }
 
 impl RunningServer {
-    /// Stops accepting connections and waits for in-flight requests.
+    /// Stops accepting connections, waits for in-flight requests, and stops
+    /// the delivery worker (unfinished deliveries stay queued).
     pub async fn shutdown(self) {
         let _ = self.stop.send(());
         let _ = self.task.await;
+        let _ = self.stop_worker.send(true);
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(15), self.worker).await;
     }
 }
 
@@ -170,15 +190,46 @@ pub async fn start_with_listener(
             .await
             .map_err(|e| Error::Internal(format!("start-up task failed: {e}")))??
     };
-    {
+    let instance = {
         let config = config.clone();
-        db.run(move |conn| crate::domain::actors::instance_actor(conn, &config))
-            .await?;
-    }
+        db.run(move |conn| {
+            crate::delivery_queue::recover(conn)?;
+            crate::domain::actors::instance_actor(conn, &config)
+        })
+        .await?
+    };
+    let instance_key = instance
+        .private_key_pem
+        .as_deref()
+        .map(recolte_federation::signatures::private_key)
+        .transpose()
+        .map_err(|e| Error::Internal(format!("the instance key is unusable: {e}")))?
+        .map(|k| {
+            (
+                Arc::new(k),
+                recolte_federation::actors::ActorDocument::main_key_id(&instance.ap_id),
+            )
+        });
+    let federation = Arc::new(Federation {
+        fetcher: Arc::new(Fetcher::new(&config, instance_key)),
+        wake: Arc::new(tokio::sync::Notify::new()),
+    });
+    let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
+    let worker = crate::delivery_queue::worker::spawn(
+        db.clone(),
+        config.clone(),
+        federation.fetcher.clone(),
+        federation.wake.clone(),
+        worker_stop,
+    );
     let addr = listener
         .local_addr()
         .map_err(|e| Error::Internal(format!("no local address: {e}")))?;
-    let state = AppState { db, config };
+    let state = AppState {
+        db,
+        config,
+        federation,
+    };
     let app = router(state.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -196,6 +247,8 @@ pub async fn start_with_listener(
         state,
         stop,
         task,
+        stop_worker,
+        worker,
     })
 }
 

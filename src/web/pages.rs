@@ -318,3 +318,39 @@ pub async fn signup(
         }
     }
 }
+
+#[derive(Template)]
+#[template(path = "community.html")]
+struct CommunityPage<'a> {
+    page: PageContext,
+    actor: &'a crate::domain::actors::Actor,
+    followers: i64,
+    posts: Vec<crate::domain::content::Post>,
+}
+
+/// The HTML page of a community of ours: about, member count, latest posts.
+pub async fn render_actor_page(
+    state: &AppState,
+    session: &MaybeSession,
+    actor: &crate::domain::actors::Actor,
+) -> Response {
+    let id = actor.id;
+    let loaded = state
+        .db
+        .run(move |conn| {
+            Ok((
+                crate::domain::follows::follower_count(conn, id)?,
+                crate::domain::content::community_posts(conn, id, None, 50)?,
+            ))
+        })
+        .await;
+    match loaded {
+        Ok((followers, posts)) => render(&CommunityPage {
+            page: PageContext::new(state, session),
+            actor,
+            followers,
+            posts,
+        }),
+        Err(e) => ErrorPage::from_error(PageContext::new(state, session), &e),
+    }
+}

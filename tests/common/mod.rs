@@ -79,9 +79,10 @@ pub fn test_config(domain: &str, database_url: &str, extra: &[(&str, &str)]) -> 
     Config::from_sources(None, "", &env).expect("valid test configuration")
 }
 
-/// One running instance.
+/// One running instance (stoppable and restartable on the same port and database).
 pub struct TestInstance {
-    pub server: RunningServer,
+    server: Option<RunningServer>,
+    config: Config,
     /// `http://localhost:PORT`
     pub base: String,
     pub domain: String,
@@ -92,16 +93,24 @@ pub struct TestInstance {
 impl TestInstance {
     /// Starts an instance on a free loopback port with the given settings.
     pub async fn start(extra: &[(&str, &str)]) -> TestInstance {
+        if let Ok(filter) = std::env::var("RUST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
         let (db, url) = TestDb::new();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let domain = format!("localhost:{port}");
-        let config = test_config(&domain, &url, extra);
-        let server = recolte::web::start_with_listener(config, listener)
+        let mut config = test_config(&domain, &url, extra);
+        config.bind = listener.local_addr().unwrap();
+        let server = recolte::web::start_with_listener(config.clone(), listener)
             .await
             .expect("instance starts");
         TestInstance {
-            server,
+            server: Some(server),
+            config,
             base: format!("http://{domain}"),
             domain,
             client: reqwest::Client::builder()
@@ -110,6 +119,40 @@ impl TestInstance {
                 .unwrap(),
             db,
         }
+    }
+
+    /// The running server's state.
+    pub fn state(&self) -> &recolte::web::AppState {
+        &self.server.as_ref().expect("the instance is running").state
+    }
+
+    /// Stops the server gracefully; its database stays.
+    pub async fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+    }
+
+    /// Starts the server again on the same port and database.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let mut tries = 0;
+        let listener = loop {
+            match tokio::net::TcpListener::bind(self.config.bind).await {
+                Ok(l) => break l,
+                Err(e) if tries < 50 => {
+                    tries += 1;
+                    let _ = e;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("cannot bind {} again: {e}", self.config.bind),
+            }
+        };
+        self.server = Some(
+            recolte::web::start_with_listener(self.config.clone(), listener)
+                .await
+                .expect("instance restarts"),
+        );
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -123,8 +166,9 @@ impl TestInstance {
             + Send
             + 'static,
     ) -> Result<T, recolte::error::Error> {
-        let config = self.server.state.config.clone();
-        self.server.state.db.run(move |conn| f(conn, &config)).await
+        let state = self.state();
+        let config = state.config.clone();
+        state.db.run(move |conn| f(conn, &config)).await
     }
 
     /// Creates an active member account.

@@ -1,0 +1,713 @@
+//! The inbox: what happens when an activity arrives. Every check comes
+//! before any change: size, JSON shape, `Digest`, `Date` window, a
+//! signature by the activity's own actor, the activity's host; a replayed
+//! activity id is refused. Then each activity type is applied through the
+//! domain layer; a community of ours announces what it accepted.
+//!
+//! Answers: 202 when applied or deliberately ignored; 400 for malformed
+//! input; 401 for signature problems; 403 when the actor may not do this;
+//! 409 for a replay; 413 for an oversized body; 503 when something the
+//! activity refers to cannot be fetched now (the sender will retry).
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use diesel::prelude::*;
+use recolte_federation::incoming::{
+    classify, Document, IncomingActivity, IncomingObject, ObjectRef,
+};
+use recolte_federation::signatures::{ReceivedRequest, SignatureError};
+use serde_json::Value;
+
+use super::resolve::{self, host_of};
+use crate::delivery_queue;
+use crate::domain::actors::{self, Actor, ActorKind};
+use crate::domain::communities::{self, Community};
+use crate::domain::content::{self, Target};
+use crate::domain::follows;
+use crate::error::Error;
+use crate::schema::activities;
+use crate::web::{json_error, AppState};
+
+/// Largest activity accepted.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// How far a request's `Date` may be from our clock.
+pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(300);
+
+/// Why an activity is refused, with the answer it gets.
+#[derive(Debug)]
+pub struct Refusal {
+    status: StatusCode,
+    message: String,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Refusal {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for Refusal {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Invalid { message, .. } | Error::Conflict { message, .. } => {
+                Refusal::new(StatusCode::BAD_REQUEST, message)
+            }
+            Error::Forbidden(m) | Error::Unauthorized(m) => Refusal::new(StatusCode::FORBIDDEN, m),
+            Error::NotFound(m) => Refusal::new(StatusCode::ACCEPTED, format!("ignored: {m}")),
+            Error::Unavailable(m) => Refusal::new(StatusCode::SERVICE_UNAVAILABLE, m),
+            other => {
+                tracing::error!(error = %other, "inbox: internal error");
+                Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+            }
+        }
+    }
+}
+
+impl From<SignatureError> for Refusal {
+    fn from(e: SignatureError) -> Self {
+        let status = match e {
+            SignatureError::DigestMissing | SignatureError::DigestMismatch => {
+                StatusCode::BAD_REQUEST
+            }
+            _ => StatusCode::UNAUTHORIZED,
+        };
+        Refusal::new(status, e.to_string())
+    }
+}
+
+/// `POST /inbox`, `/u/NAME/inbox`, `/c/NAME/inbox`: all the same inbox, since
+/// activities are routed by what they are about, not by where they arrive.
+pub async fn receive(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match accept(&state, &method, &uri, &headers, &body).await {
+        Ok(()) => StatusCode::ACCEPTED.into_response(),
+        Err(r) if r.status == StatusCode::ACCEPTED => {
+            tracing::debug!(reason = %r.message, "inbox: activity ignored");
+            StatusCode::ACCEPTED.into_response()
+        }
+        Err(r) => {
+            tracing::info!(status = r.status.as_u16(), reason = %r.message, "inbox: activity refused");
+            json_error(r.status, r.message)
+        }
+    }
+}
+
+async fn accept(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), Refusal> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(Refusal::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the activity is larger than 1 MiB",
+        ));
+    }
+    let json: Value = serde_json::from_slice(body).map_err(|e| {
+        Refusal::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not JSON: {e}"),
+        )
+    })?;
+    let activity = match classify(&json) {
+        Ok(Document::Activity(a)) => a,
+        Ok(_) => {
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "the body is not an activity",
+            ))
+        }
+        Err(e) => return Err(Refusal::new(StatusCode::BAD_REQUEST, e.0)),
+    };
+
+    let lower: BTreeMap<String, String> = headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_lowercase(), v.to_str().ok()?.to_string())))
+        .collect();
+    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let request = ReceivedRequest {
+        method: method.as_str(),
+        path_and_query: path,
+        headers: &lower,
+        body,
+    };
+    request.check_digest()?;
+    request.check_date(SystemTime::now(), MAX_CLOCK_SKEW)?;
+    let key_id = request.key_id()?;
+    let key_owner = key_id.split('#').next().unwrap_or_default();
+    if key_owner != activity.actor && !key_id.starts_with(&format!("{}/", activity.actor)) {
+        return Err(Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            format!(
+                "the request is signed by {key_owner}, not by the activity's actor {}",
+                activity.actor
+            ),
+        ));
+    }
+    if host_of(&activity.id) != host_of(&activity.actor) {
+        return Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "the activity id and its actor are on different hosts",
+        ));
+    }
+    if activity
+        .actor
+        .starts_with(&format!("{}/", state.config.base_url()))
+    {
+        return Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "the activity claims to come from this instance",
+        ));
+    }
+
+    let signer = match resolve::actor(state, &activity.actor).await {
+        Ok(a) => a,
+        // A deleted account's last word: nothing to verify it with, nothing to do.
+        Err(Error::NotFound(_)) if activity.kind == "Delete" => {
+            return Err(Refusal::new(StatusCode::ACCEPTED, "the actor is gone"))
+        }
+        Err(e) => {
+            return Err(Refusal::new(
+                StatusCode::UNAUTHORIZED,
+                format!("cannot get the signer's key: {e}"),
+            ))
+        }
+    };
+    if request.verify(&signer.public_key_pem).is_err() {
+        // The key may have changed since we stored it: fetch it once more.
+        let doc = state
+            .federation
+            .fetcher
+            .fetch(&activity.actor)
+            .await
+            .map_err(|e| {
+                Refusal::new(
+                    StatusCode::UNAUTHORIZED,
+                    format!("the signature does not verify ({e})"),
+                )
+            })?;
+        let refreshed = resolve::store_actor(state, &doc, &activity.actor).await?;
+        request.verify(&refreshed.public_key_pem)?;
+    }
+
+    let id = activity.id.clone();
+    if state
+        .db
+        .run(move |conn| already_received(conn, &id))
+        .await?
+    {
+        return Err(Refusal::new(
+            StatusCode::CONFLICT,
+            "this activity was already received",
+        ));
+    }
+    if let Some(domain) = host_of(&activity.actor) {
+        state
+            .db
+            .run(move |conn| delivery_queue::heard_from(conn, &domain))
+            .await?;
+    }
+    let result = apply(state, &activity, &signer, None).await;
+    record(state, &activity, &signer).await?;
+    result
+}
+
+fn already_received(conn: &mut crate::db::DbConn, ap_id: &str) -> Result<bool, Error> {
+    let n: i64 = activities::table
+        .filter(activities::ap_id.eq(ap_id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Remembers a received activity id, so that a replay changes nothing.
+async fn record(
+    state: &AppState,
+    activity: &IncomingActivity,
+    signer: &Actor,
+) -> Result<(), Refusal> {
+    let (ap_id, kind, payload, actor_id) = (
+        activity.id.clone(),
+        activity.kind.clone(),
+        activity.raw.to_string(),
+        signer.id,
+    );
+    let domain = host_of(&activity.actor);
+    state
+        .db
+        .run(move |conn| {
+            let instance = domain
+                .map(|d| delivery_queue::instance_id(conn, &d))
+                .transpose()?;
+            let inserted = diesel::insert_into(activities::table)
+                .values((
+                    activities::ap_id.eq(&ap_id),
+                    activities::actor_id.eq(actor_id),
+                    activities::kind.eq(&kind),
+                    activities::local.eq(false),
+                    activities::payload.eq(&payload),
+                    activities::created_at.eq(crate::domain::now()),
+                    activities::instance_id.eq(instance),
+                ))
+                .execute(conn);
+            match inserted {
+                Ok(_)
+                | Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => Ok(()),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    Ok(())
+}
+
+/// Applies one activity. `via` is the community that announced it, when it
+/// arrived inside an `Announce`.
+async fn apply(
+    state: &AppState,
+    activity: &IncomingActivity,
+    actor: &Actor,
+    via: Option<&Community>,
+) -> Result<(), Refusal> {
+    match activity.kind.as_str() {
+        "Follow" => follow(state, activity, actor).await,
+        "Accept" | "Reject" => answer(state, activity, actor).await,
+        "Undo" => undo(state, activity, actor, via).await,
+        "Create" | "Update" => create_or_update(state, activity, actor, via).await,
+        "Delete" => delete(state, activity, actor, via).await,
+        "Like" => like(state, activity, actor, via).await,
+        "Announce" if via.is_none() => announce(state, activity, actor).await,
+        other => Err(Refusal::new(
+            StatusCode::ACCEPTED,
+            format!("{other} activities are not handled"),
+        )),
+    }
+}
+
+fn object_id(activity: &IncomingActivity) -> Result<String, Refusal> {
+    activity.object.id().map(str::to_string).ok_or_else(|| {
+        Refusal::new(
+            StatusCode::BAD_REQUEST,
+            format!("the {} has no object", activity.kind),
+        )
+    })
+}
+
+async fn local_actor(state: &AppState, ap_id: &str) -> Result<Actor, Refusal> {
+    let id = ap_id.to_string();
+    state
+        .db
+        .run(move |conn| actors::find_by_ap_id(conn, &id))
+        .await?
+        .filter(|a| a.local)
+        .ok_or_else(|| {
+            Refusal::new(
+                StatusCode::ACCEPTED,
+                format!("{ap_id} is not an actor of this instance"),
+            )
+        })
+}
+
+async fn follow(
+    state: &AppState,
+    activity: &IncomingActivity,
+    follower: &Actor,
+) -> Result<(), Refusal> {
+    let target = local_actor(state, &object_id(activity)?).await?;
+    let (config, follower, id) = (state.config.clone(), follower.clone(), activity.id.clone());
+    state
+        .db
+        .run(move |conn| follows::receive_follow(conn, &config, &follower, &target, &id))
+        .await?;
+    state.federation.wake.notify_one();
+    Ok(())
+}
+
+async fn answer(state: &AppState, activity: &IncomingActivity, by: &Actor) -> Result<(), Refusal> {
+    let follow_id = object_id(activity)?;
+    let (by, accepted) = (by.clone(), activity.kind == "Accept");
+    state
+        .db
+        .run(move |conn| {
+            if accepted {
+                follows::receive_accept(conn, &follow_id, &by)
+            } else {
+                follows::remove_received(conn, &follow_id, &by)
+            }
+        })
+        .await?;
+    Ok(())
+}
+
+async fn undo(
+    state: &AppState,
+    activity: &IncomingActivity,
+    actor: &Actor,
+    via: Option<&Community>,
+) -> Result<(), Refusal> {
+    let inner_id = object_id(activity)?;
+    let inner_kind = activity.object.embedded_kind().unwrap_or_default();
+    let inner_object = activity
+        .object
+        .embedded()
+        .and_then(|o| recolte_federation::values::first_id(&o["object"]));
+    let by = actor.clone();
+    match inner_kind.as_str() {
+        "Follow" => {
+            let target = inner_object.clone();
+            state
+                .db
+                .run(move |conn| {
+                    if follows::remove_received(conn, &inner_id, &by)? {
+                        return Ok(());
+                    }
+                    if let Some(target) =
+                        target.and_then(|t| actors::find_by_ap_id(conn, &t).ok().flatten())
+                    {
+                        follows::remove_between(conn, &by, &target)?;
+                    }
+                    Ok(())
+                })
+                .await?;
+            Ok(())
+        }
+        "Like" | "Dislike" | "" => {
+            let target = state
+                .db
+                .run(move |conn| {
+                    content::receive_unlike(conn, &inner_id, &by, inner_object.as_deref())
+                })
+                .await?;
+            if let Some(target) = target {
+                relay(state, activity, &target, via).await?;
+            }
+            Ok(())
+        }
+        other => Err(Refusal::new(
+            StatusCode::ACCEPTED,
+            format!("Undo of {other} is not handled"),
+        )),
+    }
+}
+
+/// The object of a Create/Update: embedded, or fetched when given by id.
+/// An embedded copy is believed only from the host that holds the object
+/// (the signer, or the community relaying it); otherwise the object is
+/// fetched again from its origin and only that copy is believed.
+async fn object_of(
+    state: &AppState,
+    activity: &IncomingActivity,
+    via: Option<&Community>,
+) -> Result<IncomingObject, Refusal> {
+    let id = object_id(activity)?;
+    let trusted = match via {
+        Some(c) => host_of(&c.actor.ap_id),
+        None => host_of(&activity.actor),
+    };
+    let doc = match activity.object.embedded() {
+        Some(doc) if host_of(&id) == trusted => doc.clone(),
+        _ => state
+            .federation
+            .fetcher
+            .fetch(&id)
+            .await
+            .map_err(Error::from)?,
+    };
+    IncomingObject::from_json(&doc).map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.0))
+}
+
+async fn create_or_update(
+    state: &AppState,
+    activity: &IncomingActivity,
+    actor: &Actor,
+    via: Option<&Community>,
+) -> Result<(), Refusal> {
+    let kind = activity.object.embedded_kind().unwrap_or_default();
+    if matches!(
+        kind.as_str(),
+        "Person" | "Group" | "Service" | "Application" | "Organization"
+    ) {
+        // An actor updating its own profile.
+        if object_id(activity)? != actor.ap_id {
+            return Err(Refusal::new(
+                StatusCode::FORBIDDEN,
+                "an actor can only update itself",
+            ));
+        }
+        if let Some(doc) = activity.object.embedded() {
+            resolve::store_actor(state, doc, &actor.ap_id).await?;
+        }
+        return Ok(());
+    }
+    let object = object_of(state, activity, via).await?;
+    if object.attributed_to.as_deref() != Some(actor.ap_id.as_str()) {
+        return Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "the object is attributed to someone else than the activity's actor",
+        ));
+    }
+    let incoming = resolve::incoming(state, &object, 0).await?;
+    let wanted = match (&incoming.community, via) {
+        (Some(c), _) if c.actor.local => true,
+        (_, Some(_)) => true,
+        (Some(c), None) => {
+            let id = c.actor.id;
+            state
+                .db
+                .run(move |conn| follows::has_local_follower(conn, id))
+                .await?
+        }
+        (None, None) => {
+            incoming.in_reply_to.is_some() || {
+                let id = actor.id;
+                state
+                    .db
+                    .run(move |conn| follows::has_local_follower(conn, id))
+                    .await?
+            }
+        }
+    };
+    if !wanted {
+        return Err(Refusal::new(
+            StatusCode::ACCEPTED,
+            "nobody here follows this",
+        ));
+    }
+    let is_update = activity.kind == "Update";
+    let inc = incoming.clone();
+    let changed = state
+        .db
+        .run(move |conn| {
+            if !is_update {
+                content::receive(conn, &inc)
+            } else if content::receive_update(conn, &inc)? {
+                content::find_by_ap_id(conn, &inc.ap_id)
+            } else {
+                Ok(None)
+            }
+        })
+        .await?;
+    if let Some(target) = changed {
+        relay(state, activity, &target, via).await?;
+    }
+    Ok(())
+}
+
+async fn delete(
+    state: &AppState,
+    activity: &IncomingActivity,
+    actor: &Actor,
+    via: Option<&Community>,
+) -> Result<(), Refusal> {
+    let id = object_id(activity)?;
+    if id == actor.ap_id {
+        return Err(Refusal::new(
+            StatusCode::ACCEPTED,
+            "account deletions are not handled yet",
+        ));
+    }
+    let by = actor.clone();
+    let target = state
+        .db
+        .run(move |conn| content::receive_delete(conn, &id, &by))
+        .await?;
+    if let Some(target) = target {
+        relay(state, activity, &target, via).await?;
+    }
+    Ok(())
+}
+
+async fn like(
+    state: &AppState,
+    activity: &IncomingActivity,
+    actor: &Actor,
+    via: Option<&Community>,
+) -> Result<(), Refusal> {
+    let object = object_id(activity)?;
+    let (by, like_id) = (actor.clone(), activity.id.clone());
+    let target = state
+        .db
+        .run(move |conn| content::receive_like(conn, &like_id, &by, &object))
+        .await?;
+    if let Some(target) = target {
+        relay(state, activity, &target, via).await?;
+    }
+    Ok(())
+}
+
+/// A community of ours announces an activity it accepted to its followers.
+async fn relay(
+    state: &AppState,
+    activity: &IncomingActivity,
+    target: &Target,
+    via: Option<&Community>,
+) -> Result<(), Refusal> {
+    if via.is_some() {
+        return Ok(());
+    }
+    let (config, target, raw, actor_id) = (
+        state.config.clone(),
+        target.clone(),
+        activity.raw.clone(),
+        activity.actor.clone(),
+    );
+    let is_new_post = activity.kind == "Create" && matches!(target, Target::Post(_));
+    state
+        .db
+        .run(move |conn| {
+            let Some(community) = content::community_of(conn, &target)? else {
+                return Ok(());
+            };
+            if !community.actor.local {
+                return Ok(());
+            }
+            let origin = actors::find_by_ap_id(conn, &actor_id)?.map(|a| follows::inbox_of(&a));
+            let key = content::order_key(conn, &target)?;
+            content::announce(conn, &config, &community, &raw, &key, origin.as_deref())?;
+            if is_new_post {
+                content::announce(
+                    conn,
+                    &config,
+                    &community,
+                    &raw["object"],
+                    &key,
+                    origin.as_deref(),
+                )?;
+            }
+            Ok(())
+        })
+        .await?;
+    state.federation.wake.notify_one();
+    Ok(())
+}
+
+/// A community (elsewhere) relays an activity to us, its follower.
+async fn announce(
+    state: &AppState,
+    activity: &IncomingActivity,
+    group: &Actor,
+) -> Result<(), Refusal> {
+    if group.kind() != ActorKind::Group {
+        return Err(Refusal::new(
+            StatusCode::ACCEPTED,
+            "boosts of people are not handled",
+        ));
+    }
+    let group_id = group.id;
+    let (community, followed) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                communities::by_actor_id(conn, group_id)?,
+                follows::has_local_follower(conn, group_id)?,
+            ))
+        })
+        .await?;
+    if !followed {
+        return Err(Refusal::new(
+            StatusCode::ACCEPTED,
+            "nobody here follows this community",
+        ));
+    }
+    let inner = match &activity.object {
+        ObjectRef::Embedded(v) => (**v).clone(),
+        ObjectRef::Id(id) => state
+            .federation
+            .fetcher
+            .fetch(id)
+            .await
+            .map_err(Error::from)?,
+        _ => {
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "the Announce has no object",
+            ))
+        }
+    };
+    match classify(&inner) {
+        Ok(Document::Activity(inner)) => {
+            if inner
+                .actor
+                .starts_with(&format!("{}/", state.config.base_url()))
+            {
+                return Err(Refusal::new(
+                    StatusCode::ACCEPTED,
+                    "our own activity, announced back",
+                ));
+            }
+            if host_of(&inner.id) != host_of(&inner.actor) {
+                return Err(Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "the announced activity's id and actor are on different hosts",
+                ));
+            }
+            let id = inner.id.clone();
+            if state
+                .db
+                .run(move |conn| already_received(conn, &id))
+                .await?
+            {
+                return Ok(());
+            }
+            let actor = resolve::actor(state, &inner.actor).await?;
+            if inner.kind == "Delete" {
+                // Believe a relayed deletion only if the origin no longer has the object.
+                let object = object_id(&inner)?;
+                if state.federation.fetcher.fetch(&object).await.is_ok() {
+                    return Err(Refusal::new(
+                        StatusCode::ACCEPTED,
+                        "the object still exists at its origin",
+                    ));
+                }
+            }
+            let result = Box::pin(apply(state, &inner, &actor, Some(&community))).await;
+            record(state, &inner, &actor).await?;
+            result
+        }
+        Ok(Document::Object(object)) => {
+            // The plain `Announce{Page}` form: store the post if it is new.
+            let object = if host_of(&object.id) == host_of(&group.ap_id) {
+                object
+            } else {
+                let doc = state
+                    .federation
+                    .fetcher
+                    .fetch(&object.id)
+                    .await
+                    .map_err(Error::from)?;
+                IncomingObject::from_json(&doc)
+                    .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.0))?
+            };
+            let mut incoming = resolve::incoming(state, &object, 0).await?;
+            if incoming.community.is_none() && incoming.in_reply_to.is_none() {
+                incoming.community = Some(community);
+            }
+            state
+                .db
+                .run(move |conn| content::receive(conn, &incoming))
+                .await?;
+            Ok(())
+        }
+        _ => Err(Refusal::new(
+            StatusCode::ACCEPTED,
+            "the announced object is not handled",
+        )),
+    }
+}
