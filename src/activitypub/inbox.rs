@@ -23,6 +23,7 @@ use recolte_federation::incoming::{
 use recolte_federation::signatures::{ReceivedRequest, SignatureError};
 use serde_json::Value;
 
+use super::fetch::FetchError;
 use super::resolve::{self, host_of};
 use crate::delivery_queue;
 use crate::domain::actors::{self, Actor, ActorKind};
@@ -51,6 +52,15 @@ impl Refusal {
             status,
             message: message.into(),
         }
+    }
+
+    /// The HTTP status the sender gets (202 for an activity ignored on purpose).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 
@@ -205,6 +215,17 @@ async fn accept(
         request.verify(&refreshed.public_key_pem)?;
     }
 
+    apply_verified(state, &activity, &signer).await
+}
+
+/// Applies an activity whose signature was checked (or that was fetched
+/// from its origin): refuses a replay, revives the sender's instance,
+/// applies it, and remembers its id.
+pub async fn apply_verified(
+    state: &AppState,
+    activity: &IncomingActivity,
+    signer: &Actor,
+) -> Result<(), Refusal> {
     let id = activity.id.clone();
     if state
         .db
@@ -222,9 +243,21 @@ async fn accept(
             .run(move |conn| delivery_queue::heard_from(conn, &domain))
             .await?;
     }
-    let result = apply(state, &activity, &signer, None).await;
-    record(state, &activity, &signer).await?;
+    let result = apply(state, activity, signer, None).await;
+    if applied_or_ignored(&result) {
+        record(state, activity, signer).await?;
+    }
     result
+}
+
+/// Whether an outcome leaves the activity done with: applied, or ignored on
+/// purpose. Refused or failed activities are not remembered, so that a
+/// corrected or retried delivery is not taken for a replay.
+fn applied_or_ignored(result: &Result<(), Refusal>) -> bool {
+    match result {
+        Ok(()) => true,
+        Err(r) => r.status == StatusCode::ACCEPTED,
+    }
 }
 
 fn already_received(conn: &mut crate::db::DbConn, ap_id: &str) -> Result<bool, Error> {
@@ -423,12 +456,16 @@ async fn object_of(
     };
     let doc = match activity.object.embedded() {
         Some(doc) if host_of(&id) == trusted => doc.clone(),
-        _ => state
-            .federation
-            .fetcher
-            .fetch(&id)
-            .await
-            .map_err(Error::from)?,
+        _ => match state.federation.fetcher.fetch(&id).await {
+            Ok(doc) => doc,
+            Err(FetchError::NotFound | FetchError::Gone) => {
+                return Err(Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("{id} does not exist at its origin"),
+                ))
+            }
+            Err(e) => return Err(Error::from(e).into()),
+        },
     };
     IncomingObject::from_json(&doc).map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.0))
 }
@@ -678,7 +715,9 @@ async fn announce(
                 }
             }
             let result = Box::pin(apply(state, &inner, &actor, Some(&community))).await;
-            record(state, &inner, &actor).await?;
+            if applied_or_ignored(&result) {
+                record(state, &inner, &actor).await?;
+            }
             result
         }
         Ok(Document::Object(object)) => {

@@ -258,12 +258,13 @@ pub async fn incoming(
             // A Mastodon post into a community has no title: use its first line.
             (in_reply_to.is_none() && community.is_some()).then(|| {
                 let text = crate::domain::text::plain_text(object.content.as_deref().unwrap_or(""));
-                let first = text
-                    .lines()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("")
-                    .trim();
-                first.chars().take(200).collect()
+                let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+                // Without the leading mentions of the community.
+                let words: Vec<&str> = first
+                    .split_whitespace()
+                    .skip_while(|w| w.starts_with('@') || w.starts_with('!'))
+                    .collect();
+                words.join(" ").chars().take(200).collect()
             })
         });
     let when = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.naive_utc());

@@ -27,7 +27,13 @@ pub fn sanitize(html: &str) -> String {
 
 /// Plain text of some HTML, for titles made from content.
 pub fn plain_text(html: &str) -> String {
-    let cleaned = ammonia::Builder::empty().clean(html).to_string();
+    // Block ends become line breaks, so that paragraphs stay apart.
+    let spaced = html
+        .replace("</p>", "</p>\n")
+        .replace("<br>", "\n")
+        .replace("<br/>", "\n")
+        .replace("<br />", "\n");
+    let cleaned = ammonia::Builder::empty().clean(&spaced).to_string();
     cleaned
         .replace("&amp;", "&")
         .replace("&lt;", "<")
@@ -49,6 +55,6 @@ mod tests {
         assert!(!html.contains("<script"));
         assert!(html.contains("rel=\"nofollow noopener noreferrer\""));
         assert_eq!(sanitize("<p onclick=\"x()\">a</p>"), "<p>a</p>");
-        assert_eq!(plain_text("<p>a &amp; <b>b</b></p>"), "a & b");
+        assert_eq!(plain_text("<p>a &amp; <b>b</b></p><p>c</p>"), "a & b\nc\n");
     }
 }

@@ -1,0 +1,255 @@
+//! Real payloads from Lemmy and Mastodon (`../shared/fixtures/activitypub`)
+//! fed through the inbox logic after the signature step: actors are stored,
+//! posts, comments, likes, undos, updates, announces and deletes change
+//! what they should, follows of others' actors are ignored, replays refused.
+//!
+//! The fixtures name actors that are not among them (and hosts we cannot
+//! reach): those actors are stored first from minimal documents, so that no
+//! fetch is needed.
+
+mod common;
+
+use common::TestInstance;
+use recolte::activitypub::{inbox, resolve};
+use recolte::domain::actors::Actor;
+use recolte::domain::content::{self, Target};
+use recolte::domain::follows;
+use recolte_federation::incoming::{classify, Document};
+use serde_json::{json, Value};
+
+fn fixture(path: &str) -> Value {
+    let full = format!(
+        "{}/../shared/fixtures/activitypub/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Stores an actor from a minimal document (any valid key: signatures are
+/// not checked past this point).
+async fn seed(on: &TestInstance, id: &str, kind: &str, key: &str) -> Actor {
+    let name = id.rsplit('/').next().unwrap();
+    let doc = json!({
+        "id": id, "type": kind, "preferredUsername": name,
+        "inbox": format!("{id}/inbox"), "outbox": format!("{id}/outbox"),
+        "followers": format!("{id}/followers"),
+        "publicKey": { "id": format!("{id}#main-key"), "owner": id, "publicKeyPem": key },
+    });
+    resolve::store_actor(on.state(), &doc, id).await.unwrap()
+}
+
+/// Feeds one fixture activity through the inbox; returns the answer's status.
+async fn feed(on: &TestInstance, path: &str) -> u16 {
+    let json = fixture(path);
+    let Ok(Document::Activity(activity)) = classify(&json) else {
+        panic!("{path} is an activity");
+    };
+    let signer = resolve::actor(on.state(), &activity.actor).await.unwrap();
+    match inbox::apply_verified(on.state(), &activity, &signer).await {
+        Ok(()) => 202,
+        Err(refusal) => refusal.status().as_u16(),
+    }
+}
+
+async fn find(on: &TestInstance, ap_id: &str) -> Option<Target> {
+    let id = ap_id.to_string();
+    on.with_db(move |conn, _| content::find_by_ap_id(conn, &id))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn lemmy_actors_parse_into_stored_actors() {
+    let alpha = TestInstance::start(&[]).await;
+    let group = fixture("lemmy/objects/group.json");
+    let id = group["id"].as_str().unwrap().to_string();
+    let stored = resolve::store_actor(alpha.state(), &group, &id)
+        .await
+        .unwrap();
+    assert_eq!(stored.kind(), recolte::domain::actors::ActorKind::Group);
+    assert_eq!(stored.username, "tenforward");
+    assert_eq!(stored.domain, "enterprise.lemmy.ml");
+    assert!(stored.public_key_pem.contains("BEGIN PUBLIC KEY"));
+    assert_eq!(stored.acct(), "tenforward@enterprise.lemmy.ml");
+
+    let person = fixture("lemmy/objects/person.json");
+    let id = person["id"].as_str().unwrap().to_string();
+    let stored = resolve::store_actor(alpha.state(), &person, &id)
+        .await
+        .unwrap();
+    assert_eq!(stored.username, "picard");
+    assert_eq!(stored.inbox_url, person["inbox"].as_str().unwrap());
+
+    // A document whose id is not the URL it was fetched from is refused.
+    assert!(
+        resolve::store_actor(alpha.state(), &person, "https://elsewhere.example/u/x")
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn lemmy_and_mastodon_activities_are_handled() {
+    let alpha = TestInstance::start(&[]).await;
+    let member = alpha.create_user("membre").await.actor;
+    let key = member.public_key_pem.clone();
+    let main = seed(&alpha, "http://enterprise.lemmy.ml/c/main", "Group", &key).await;
+    seed(&alpha, "http://ds9.lemmy.ml/u/lemmy_alpha", "Person", &key).await;
+    seed(
+        &alpha,
+        "http://enterprise.lemmy.ml/u/lemmy_beta",
+        "Person",
+        &key,
+    )
+    .await;
+    let admin = seed(
+        &alpha,
+        "http://mastodon.example.org/users/admin",
+        "Person",
+        &key,
+    )
+    .await;
+
+    // Content of a community is wanted here once someone here follows it.
+    let (m, g) = (member.clone(), main.clone());
+    alpha
+        .with_db(move |conn, config| follows::follow(conn, config, &m, &g))
+        .await
+        .unwrap();
+
+    // Create{Page}: a post in that community, with its title, body, link and language.
+    assert_eq!(
+        feed(&alpha, "lemmy/activities/create_or_update/create_page.json").await,
+        202
+    );
+    let Some(Target::Post(post)) = find(&alpha, "http://ds9.lemmy.ml/post/1").await else {
+        panic!("the page became a post");
+    };
+    assert_eq!(post.title, "test post");
+    assert_eq!(post.content_html, "<p>test body</p>\n");
+    assert_eq!(post.source, "test body");
+    assert_eq!(post.community_id, Some(main.id));
+    assert_eq!(post.language.as_deref(), Some("ko"));
+    assert_eq!(
+        post.link_url.as_deref(),
+        Some("https://lemmy.ml/pictrs/image/xl8W7FZfk9.jpg")
+    );
+
+    // A replay of the same activity is refused and changes nothing.
+    assert_eq!(
+        feed(&alpha, "lemmy/activities/create_or_update/create_page.json").await,
+        409
+    );
+
+    // Create{Note} answering it: a comment in its thread.
+    assert_eq!(
+        feed(
+            &alpha,
+            "lemmy/activities/create_or_update/create_comment.json"
+        )
+        .await,
+        202
+    );
+    let Some(Target::Comment(comment)) = find(&alpha, "http://ds9.lemmy.ml/comment/1").await else {
+        panic!("the note became a comment");
+    };
+    assert_eq!(comment.post_id, post.id);
+    assert_eq!(comment.parent_id, None);
+
+    // Like, then Undo{Like} (whose inner id differs: matched by actor and object).
+    let count = |t: Target| {
+        let alpha = &alpha;
+        async move {
+            alpha
+                .with_db(move |conn, _| content::like_count(conn, &t))
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        feed(&alpha, "lemmy/activities/voting/like_note.json").await,
+        202
+    );
+    assert_eq!(count(Target::Comment(comment.clone())).await, 1);
+    assert_eq!(
+        feed(&alpha, "lemmy/activities/voting/undo_like_note.json").await,
+        202
+    );
+    assert_eq!(count(Target::Comment(comment.clone())).await, 0);
+
+    // Update{Page}: newer, so applied.
+    assert_eq!(
+        feed(&alpha, "lemmy/activities/create_or_update/update_page.json").await,
+        202
+    );
+    let Some(Target::Post(updated)) = find(&alpha, "http://ds9.lemmy.ml/post/1").await else {
+        panic!()
+    };
+    assert_eq!(updated.title, "test post 1");
+
+    // Announce{Create{Page}} from the community: the relayed post is stored.
+    assert_eq!(
+        feed(
+            &alpha,
+            "lemmy/activities/community/announce_create_page.json"
+        )
+        .await,
+        202
+    );
+    let Some(Target::Post(relayed)) = find(&alpha, "http://enterprise.lemmy.ml/post/7").await
+    else {
+        panic!("the announced page became a post");
+    };
+    assert_eq!(relayed.title, "post 4");
+    assert_eq!(relayed.community_id, Some(main.id));
+
+    // Delete by the author.
+    assert_eq!(
+        feed(&alpha, "lemmy/activities/deletion/delete_page.json").await,
+        202
+    );
+    assert!(find(&alpha, "http://ds9.lemmy.ml/post/1")
+        .await
+        .unwrap()
+        .is_deleted());
+
+    // A Follow of an actor that is not ours is ignored.
+    assert_eq!(
+        feed(&alpha, "lemmy/activities/following/follow.json").await,
+        202
+    );
+
+    // Mastodon: a status from someone followed here is stored as their post;
+    // a Delete of an unknown status is accepted and ignored.
+    let (m, a) = (member.clone(), admin.clone());
+    alpha
+        .with_db(move |conn, config| follows::follow(conn, config, &m, &a))
+        .await
+        .unwrap();
+    assert_eq!(
+        feed(&alpha, "mastodon/activities/mastodon-post-activity.json").await,
+        202
+    );
+    let status = fixture("mastodon/activities/mastodon-post-activity.json")["object"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let Some(Target::Post(note)) = find(&alpha, &status).await else {
+        panic!("the Mastodon status became a post");
+    };
+    assert_eq!(note.author_id, admin.id);
+    assert_eq!(note.community_id, None);
+    assert!(note.content_html.contains("@<span>lain</span>"));
+    seed(
+        &alpha,
+        "http://mastodon.example.org/users/gargron",
+        "Person",
+        &key,
+    )
+    .await;
+    assert_eq!(
+        feed(&alpha, "mastodon/activities/mastodon-delete.json").await,
+        202
+    );
+}
