@@ -42,7 +42,10 @@ impl std::fmt::Display for FetchError {
 
 /// The HTTP client side of federation, shared by fetches and deliveries.
 pub struct Fetcher {
-    pub client: reqwest::Client,
+    /// Built on first use: loading the system's TLS roots takes about
+    /// 100 ms, which start-up should not wait for.
+    client: std::sync::OnceLock<reqwest::Client>,
+    user_agent: String,
     allow_http: bool,
     /// The instance actor's key, which signs fetches.
     signing: Option<(Arc<rsa::RsaPrivateKey>, String)>,
@@ -50,22 +53,25 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new(config: &Config, instance_key: Option<(Arc<rsa::RsaPrivateKey>, String)>) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(REQUEST_TIMEOUT)
-            .connect_timeout(Duration::from_secs(5))
-            .redirect(reqwest::redirect::Policy::limited(1))
-            .user_agent(format!(
-                "Recolte/{} (+{})",
-                crate::VERSION,
-                config.base_url()
-            ))
-            .build()
-            .unwrap_or_default();
         Fetcher {
-            client,
+            client: std::sync::OnceLock::new(),
+            user_agent: format!("Recolte/{} (+{})", crate::VERSION, config.base_url()),
             allow_http: config.federation_allow_http,
             signing: instance_key,
         }
+    }
+
+    /// The HTTP client (time-limited, one redirect at most).
+    pub fn client(&self) -> &reqwest::Client {
+        self.client.get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(REQUEST_TIMEOUT)
+                .connect_timeout(Duration::from_secs(5))
+                .redirect(reqwest::redirect::Policy::limited(1))
+                .user_agent(&self.user_agent)
+                .build()
+                .unwrap_or_default()
+        })
     }
 
     /// Checks that a remote URL may be contacted: https (or http in
@@ -109,7 +115,7 @@ impl Fetcher {
     pub async fn fetch(&self, url: &str) -> Result<Value, FetchError> {
         let url = url::Url::parse(url).map_err(|e| FetchError::Refused(e.to_string()))?;
         self.check_url(&url).await?;
-        let mut request = self.client.get(url.clone()).header(
+        let mut request = self.client().get(url.clone()).header(
             "Accept",
             "application/activity+json, application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
         );
@@ -154,7 +160,7 @@ impl Fetcher {
         .map_err(|e| FetchError::Refused(e.to_string()))?;
         self.check_url(&url).await?;
         let response = self
-            .client
+            .client()
             .get(url)
             .header("Accept", "application/jrd+json, application/json")
             .send()

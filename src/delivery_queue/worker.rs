@@ -199,7 +199,7 @@ async fn attempt(shared: &Arc<Shared>, due: &Due) -> Outcome {
     };
     let response = shared
         .fetcher
-        .client
+        .client()
         .post(url)
         .header("Content-Type", recolte_federation::ACTIVITY_JSON)
         .header("Date", signed.date)
@@ -210,6 +210,8 @@ async fn attempt(shared: &Arc<Shared>, due: &Due) -> Outcome {
         .await;
     match response {
         Ok(r) if r.status().is_success() => Outcome::Delivered,
+        // The receiver already has it (a re-send after a crash): done.
+        Ok(r) if r.status() == reqwest::StatusCode::CONFLICT => Outcome::Delivered,
         Ok(r) => {
             let status = r.status().as_u16();
             let text: String = r

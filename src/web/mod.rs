@@ -214,6 +214,13 @@ pub async fn start_with_listener(
         fetcher: Arc::new(Fetcher::new(&config, instance_key)),
         wake: Arc::new(tokio::sync::Notify::new()),
     });
+    {
+        // Prepare the HTTP client off the start-up path.
+        let fetcher = federation.fetcher.clone();
+        tokio::task::spawn_blocking(move || {
+            fetcher.client();
+        });
+    }
     let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
     let worker = crate::delivery_queue::worker::spawn(
         db.clone(),
