@@ -47,18 +47,35 @@ pub struct Fetcher {
     client: std::sync::OnceLock<reqwest::Client>,
     user_agent: String,
     allow_http: bool,
-    /// The instance actor's key, which signs fetches.
-    signing: Option<(Arc<rsa::RsaPrivateKey>, String)>,
+    /// The instance actor's key and key id, which sign fetches once known.
+    signing: std::sync::OnceLock<(Arc<rsa::RsaPrivateKey>, String)>,
 }
 
 impl Fetcher {
-    pub fn new(config: &Config, instance_key: Option<(Arc<rsa::RsaPrivateKey>, String)>) -> Self {
+    pub fn new(config: &Config) -> Self {
         Fetcher {
             client: std::sync::OnceLock::new(),
             user_agent: format!("Recolte/{} (+{})", crate::VERSION, config.base_url()),
             allow_http: config.federation_allow_http,
-            signing: instance_key,
+            signing: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Signs fetches, from now on, with this actor's key (the instance actor).
+    pub fn set_signing_actor(
+        &self,
+        actor: &crate::domain::actors::Actor,
+    ) -> Result<(), crate::error::Error> {
+        let pem = actor
+            .private_key_pem
+            .as_deref()
+            .ok_or_else(|| crate::error::Error::Internal("the instance actor has no key".into()))?;
+        let key = signatures::private_key(pem).map_err(|e| {
+            crate::error::Error::Internal(format!("the instance key is unusable: {e}"))
+        })?;
+        let key_id = recolte_federation::actors::ActorDocument::main_key_id(&actor.ap_id);
+        let _ = self.signing.set((Arc::new(key), key_id));
+        Ok(())
     }
 
     /// The HTTP client (time-limited, one redirect at most).
@@ -119,7 +136,7 @@ impl Fetcher {
             "Accept",
             "application/activity+json, application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
         );
-        if let Some((key, key_id)) = &self.signing {
+        if let Some((key, key_id)) = self.signing.get() {
             let signed = signatures::sign_request(key, key_id, &url, None, SystemTime::now());
             request = request
                 .header("Date", signed.date)
@@ -264,7 +281,7 @@ mod tests {
         let mut env = std::collections::BTreeMap::new();
         env.insert("RECOLTE_DOMAIN".to_string(), "prod.example".to_string());
         let config = Config::from_sources(None, "", &env).unwrap();
-        let fetcher = Fetcher::new(&config, None);
+        let fetcher = Fetcher::new(&config);
         let check = |u: &str| {
             let url = url::Url::parse(u).unwrap();
             let fetcher = &fetcher;

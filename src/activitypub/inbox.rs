@@ -25,6 +25,7 @@ use serde_json::Value;
 
 use super::fetch::FetchError;
 use super::resolve::{self, host_of};
+use crate::db::DbConn;
 use crate::delivery_queue;
 use crate::domain::actors::{self, Actor, ActorKind};
 use crate::domain::communities::{self, Community};
@@ -226,22 +227,24 @@ pub async fn apply_verified(
     activity: &IncomingActivity,
     signer: &Actor,
 ) -> Result<(), Refusal> {
-    let id = activity.id.clone();
-    if state
+    let (id, domain) = (activity.id.clone(), host_of(&activity.actor));
+    let replay = state
         .db
-        .run(move |conn| already_received(conn, &id))
-        .await?
-    {
+        .run(move |conn| {
+            if already_received(conn, &id)? {
+                return Ok(true);
+            }
+            if let Some(domain) = domain {
+                delivery_queue::heard_from(conn, &domain)?;
+            }
+            Ok(false)
+        })
+        .await?;
+    if replay {
         return Err(Refusal::new(
             StatusCode::CONFLICT,
             "this activity was already received",
         ));
-    }
-    if let Some(domain) = host_of(&activity.actor) {
-        state
-            .db
-            .run(move |conn| delivery_queue::heard_from(conn, &domain))
-            .await?;
     }
     let result = apply(state, activity, signer, None).await;
     if applied_or_ignored(&result) {
@@ -260,7 +263,7 @@ fn applied_or_ignored(result: &Result<(), Refusal>) -> bool {
     }
 }
 
-fn already_received(conn: &mut crate::db::DbConn, ap_id: &str) -> Result<bool, Error> {
+fn already_received(conn: &mut DbConn, ap_id: &str) -> Result<bool, Error> {
     let n: i64 = activities::table
         .filter(activities::ap_id.eq(ap_id))
         .count()
@@ -422,16 +425,10 @@ async fn undo(
             Ok(())
         }
         "Like" | "Dislike" | "" => {
-            let target = state
-                .db
-                .run(move |conn| {
-                    content::receive_unlike(conn, &inner_id, &by, inner_object.as_deref())
-                })
-                .await?;
-            if let Some(target) = target {
-                relay(state, activity, &target, via).await?;
-            }
-            Ok(())
+            change_and_relay(state, activity, via, move |conn| {
+                content::receive_unlike(conn, &inner_id, &by, inner_object.as_deref())
+            })
+            .await
         }
         other => Err(Refusal::new(
             StatusCode::ACCEPTED,
@@ -500,7 +497,7 @@ async fn create_or_update(
             "the object is attributed to someone else than the activity's actor",
         ));
     }
-    let incoming = resolve::incoming(state, &object, 0).await?;
+    let incoming = resolve::incoming(state, &object, 0, Some(actor)).await?;
     let wanted = match (&incoming.community, via) {
         (Some(c), _) if c.actor.local => true,
         (_, Some(_)) => true,
@@ -528,23 +525,16 @@ async fn create_or_update(
         ));
     }
     let is_update = activity.kind == "Update";
-    let inc = incoming.clone();
-    let changed = state
-        .db
-        .run(move |conn| {
-            if !is_update {
-                content::receive(conn, &inc)
-            } else if content::receive_update(conn, &inc)? {
-                content::find_by_ap_id(conn, &inc.ap_id)
-            } else {
-                Ok(None)
-            }
-        })
-        .await?;
-    if let Some(target) = changed {
-        relay(state, activity, &target, via).await?;
-    }
-    Ok(())
+    change_and_relay(state, activity, via, move |conn| {
+        if !is_update {
+            content::receive(conn, &incoming)
+        } else if content::receive_update(conn, &incoming)? {
+            content::find_by_ap_id(conn, &incoming.ap_id)
+        } else {
+            Ok(None)
+        }
+    })
+    .await
 }
 
 async fn delete(
@@ -561,14 +551,10 @@ async fn delete(
         ));
     }
     let by = actor.clone();
-    let target = state
-        .db
-        .run(move |conn| content::receive_delete(conn, &id, &by))
-        .await?;
-    if let Some(target) = target {
-        relay(state, activity, &target, via).await?;
-    }
-    Ok(())
+    change_and_relay(state, activity, via, move |conn| {
+        content::receive_delete(conn, &id, &by)
+    })
+    .await
 }
 
 async fn like(
@@ -579,60 +565,79 @@ async fn like(
 ) -> Result<(), Refusal> {
     let object = object_id(activity)?;
     let (by, like_id) = (actor.clone(), activity.id.clone());
-    let target = state
+    change_and_relay(state, activity, via, move |conn| {
+        content::receive_like(conn, &like_id, &by, &object)
+    })
+    .await
+}
+
+/// Applies a change to content and, when the content belongs to a
+/// community of ours and did not arrive through an `Announce`, has the
+/// community announce the activity to its followers: both in one
+/// transaction, so that a crash cannot keep one without the other.
+async fn change_and_relay<F>(
+    state: &AppState,
+    activity: &IncomingActivity,
+    via: Option<&Community>,
+    change: F,
+) -> Result<(), Refusal>
+where
+    F: FnOnce(&mut DbConn) -> Result<Option<Target>, Error> + Send + 'static,
+{
+    let relay = via.is_none();
+    let (config, raw, actor_id, kind) = (
+        state.config.clone(),
+        activity.raw.clone(),
+        activity.actor.clone(),
+        activity.kind.clone(),
+    );
+    let announced = state
         .db
-        .run(move |conn| content::receive_like(conn, &like_id, &by, &object))
+        .run(move |conn| {
+            crate::db::transaction(conn, |conn| match change(conn)? {
+                Some(target) if relay => {
+                    announce_here(conn, &config, &raw, &actor_id, &kind, &target)
+                }
+                _ => Ok(false),
+            })
+        })
         .await?;
-    if let Some(target) = target {
-        relay(state, activity, &target, via).await?;
+    if announced {
+        state.federation.wake.notify_one();
     }
     Ok(())
 }
 
-/// A community of ours announces an activity it accepted to its followers.
-async fn relay(
-    state: &AppState,
-    activity: &IncomingActivity,
+/// A community of ours announces an activity it accepted (and, for a new
+/// post, the bare post too) to its followers, except the sender's instance.
+fn announce_here(
+    conn: &mut DbConn,
+    config: &crate::config::Config,
+    raw: &Value,
+    actor_id: &str,
+    kind: &str,
     target: &Target,
-    via: Option<&Community>,
-) -> Result<(), Refusal> {
-    if via.is_some() {
-        return Ok(());
+) -> Result<bool, Error> {
+    let Some(community) = content::community_of(conn, target)? else {
+        return Ok(false);
+    };
+    if !community.actor.local {
+        return Ok(false);
     }
-    let (config, target, raw, actor_id) = (
-        state.config.clone(),
-        target.clone(),
-        activity.raw.clone(),
-        activity.actor.clone(),
-    );
-    let is_new_post = activity.kind == "Create" && matches!(target, Target::Post(_));
-    state
-        .db
-        .run(move |conn| {
-            let Some(community) = content::community_of(conn, &target)? else {
-                return Ok(());
-            };
-            if !community.actor.local {
-                return Ok(());
-            }
-            let origin = actors::find_by_ap_id(conn, &actor_id)?.map(|a| follows::inbox_of(&a));
-            let key = content::order_key(conn, &target)?;
-            content::announce(conn, &config, &community, &raw, &key, origin.as_deref())?;
-            if is_new_post {
-                content::announce(
-                    conn,
-                    &config,
-                    &community,
-                    &raw["object"],
-                    &key,
-                    origin.as_deref(),
-                )?;
-            }
-            Ok(())
-        })
-        .await?;
-    state.federation.wake.notify_one();
-    Ok(())
+    let origin = actors::find_by_ap_id(conn, actor_id)?.map(|a| follows::inbox_of(&a));
+    let key = content::order_key(conn, target)?;
+    content::announce(conn, config, &community, raw, &key, origin.as_deref())?;
+    if kind == "Create" && matches!(target, Target::Post(_)) {
+        content::announce(
+            conn,
+            config,
+            &community,
+            &raw["object"],
+            &key,
+            origin.as_deref(),
+        )?;
+    }
+    Ok(true)
 }
 
 /// A community (elsewhere) relays an activity to us, its follower.
@@ -734,7 +739,7 @@ async fn announce(
                 IncomingObject::from_json(&doc)
                     .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.0))?
             };
-            let mut incoming = resolve::incoming(state, &object, 0).await?;
+            let mut incoming = resolve::incoming(state, &object, 0, None).await?;
             if incoming.community.is_none() && incoming.in_reply_to.is_none() {
                 incoming.community = Some(community);
             }

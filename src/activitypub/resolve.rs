@@ -199,7 +199,7 @@ async fn object_at_depth(state: &AppState, ap_id: &str, depth: usize) -> Result<
     }
     let doc = state.federation.fetcher.fetch(ap_id).await?;
     let parsed = IncomingObject::from_json(&doc).map_err(|e| Error::invalid("object", e.0))?;
-    let incoming = Box::pin(incoming(state, &parsed, depth + 1)).await?;
+    let incoming = Box::pin(incoming(state, &parsed, depth + 1, None)).await?;
     let ap_id = ap_id.to_string();
     state
         .db
@@ -212,11 +212,13 @@ async fn object_at_depth(state: &AppState, ap_id: &str, depth: usize) -> Result<
 }
 
 /// Turns a received or fetched object into content to store: its author
-/// and parent resolved, its community found among its addressees.
+/// and parent resolved, its community found among its addressees. The
+/// `sender`, when given, is reused if it is the author.
 pub async fn incoming(
     state: &AppState,
     object: &IncomingObject,
     depth: usize,
+    sender: Option<&Actor>,
 ) -> Result<Incoming, Error> {
     const KINDS: [&str; 4] = ["Page", "Note", "Article", "Question"];
     if !KINDS.contains(&object.kind.as_str()) {
@@ -235,7 +237,11 @@ pub async fn incoming(
             "the object and its author are on different hosts",
         ));
     }
-    let author = actor(state, &author_id).await?;
+    let author = match sender {
+        // The sender, just looked up to check its signature.
+        Some(a) if a.ap_id == author_id => a.clone(),
+        _ => actor(state, &author_id).await?,
+    };
     let in_reply_to = match &object.in_reply_to {
         Some(parent) => Some(Box::pin(object_at_depth(state, parent, depth)).await?),
         None => None,

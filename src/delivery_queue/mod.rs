@@ -244,7 +244,8 @@ pub fn recover(conn: &mut DbConn) -> Result<usize, Error> {
     Ok(n)
 }
 
-/// Records a successful delivery, and revives its instance.
+/// Records a successful delivery, and revives its instance if deliveries
+/// to it were failing (its waiting rows are then due at once).
 pub fn delivered(conn: &mut DbConn, due: &Due) -> Result<(), Error> {
     let now = now();
     diesel::update(deliveries::table.find(due.id))
@@ -254,21 +255,32 @@ pub fn delivered(conn: &mut DbConn, due: &Due) -> Result<(), Error> {
             deliveries::last_error.eq(None::<String>),
         ))
         .execute(conn)?;
-    let was_dead: Option<Option<chrono::NaiveDateTime>> = instances::table
-        .find(due.instance_id)
-        .select(instances::dead_since)
-        .first(conn)
-        .optional()?;
-    diesel::update(instances::table.find(due.instance_id))
-        .set((
-            instances::last_success_at.eq(now),
-            instances::failure_count.eq(0),
-            instances::dead_since.eq(None::<chrono::NaiveDateTime>),
-        ))
-        .execute(conn)?;
-    if matches!(was_dead, Some(Some(_))) {
-        resume_instance(conn, due.instance_id)?;
+    let revived = diesel::update(
+        instances::table.find(due.instance_id).filter(
+            instances::failure_count
+                .ne(0)
+                .or(instances::dead_since.is_not_null()),
+        ),
+    )
+    .set((
+        instances::last_success_at.eq(now),
+        instances::failure_count.eq(0),
+        instances::dead_since.eq(None::<chrono::NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    if revived > 0 {
+        return resume_instance(conn, due.instance_id);
     }
+    // Healthy already: refresh the last success now and then, not on every row.
+    diesel::update(
+        instances::table.find(due.instance_id).filter(
+            instances::last_success_at
+                .is_null()
+                .or(instances::last_success_at.lt(now - chrono::Duration::seconds(10))),
+        ),
+    )
+    .set(instances::last_success_at.eq(now))
+    .execute(conn)?;
     Ok(())
 }
 

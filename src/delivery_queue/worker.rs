@@ -3,6 +3,7 @@
 //! requests in flight in all and per destination instance.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -17,6 +18,21 @@ use recolte_federation::signatures;
 
 /// How often the worker looks for due rows when nobody wakes it.
 const POLL: Duration = Duration::from_millis(500);
+/// How often the worker logs what it did.
+const PROGRESS_EVERY: Duration = Duration::from_secs(60);
+
+/// One log line of progress, when something happened since the last one.
+fn report_progress(shared: &Shared) {
+    let delivered = shared.delivered.swap(0, Ordering::Relaxed);
+    let failures = shared.failures.swap(0, Ordering::Relaxed);
+    if delivered + failures > 0 {
+        tracing::info!(
+            delivered,
+            failed_attempts = failures,
+            "delivery queue progress"
+        );
+    }
+}
 
 struct Shared {
     db: Db,
@@ -27,6 +43,9 @@ struct Shared {
     per_instance: Mutex<HashMap<i64, Arc<Semaphore>>>,
     in_flight: Mutex<HashSet<i64>>,
     keys: Mutex<HashMap<i64, (Arc<rsa::RsaPrivateKey>, String)>>,
+    /// Deliveries done and failed attempts since the last progress line.
+    delivered: AtomicU64,
+    failures: AtomicU64,
 }
 
 /// Starts the worker; it stops claiming when `stop` turns true.
@@ -46,12 +65,19 @@ pub fn spawn(
         per_instance: Mutex::new(HashMap::new()),
         in_flight: Mutex::new(HashSet::new()),
         keys: Mutex::new(HashMap::new()),
+        delivered: AtomicU64::new(0),
+        failures: AtomicU64::new(0),
     });
     tokio::spawn(async move {
         let mut last_prune = std::time::Instant::now();
+        let mut last_report = std::time::Instant::now();
         loop {
             if *stop.borrow() {
                 break;
+            }
+            if last_report.elapsed() > PROGRESS_EVERY {
+                last_report = std::time::Instant::now();
+                report_progress(&shared);
             }
             if let Err(e) = claim_and_send(&shared).await {
                 tracing::warn!(error = %e, "delivery queue: claiming failed");
@@ -149,11 +175,13 @@ async fn send(shared: &Arc<Shared>, due: Due) {
     let result = match &outcome {
         Outcome::Delivered => {
             tracing::debug!(inbox = %due.inbox_url, "delivered");
+            shared.delivered.fetch_add(1, Ordering::Relaxed);
             let d = due.clone();
             shared.db.run(move |conn| super::delivered(conn, &d)).await
         }
         Outcome::Retry(error) | Outcome::GiveUp(error) => {
             let permanent = matches!(outcome, Outcome::GiveUp(_));
+            shared.failures.fetch_add(1, Ordering::Relaxed);
             tracing::info!(inbox = %due.inbox_url, attempts = due.attempts + 1, permanent, error, "delivery failed");
             let (d, error, config) = (due.clone(), error.clone(), shared.config.clone());
             shared

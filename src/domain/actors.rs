@@ -165,7 +165,7 @@ pub fn instance_actor(conn: &mut DbConn, config: &Config) -> Result<Actor, Error
     let keys = generate_keypair()?;
     let urls = LocalActorUrls::new(config, ActorKind::Application, INSTANCE_ACTOR_NAME);
     let now = super::now();
-    diesel::insert_into(actors::table)
+    let inserted = diesel::insert_into(actors::table)
         .values(NewActor {
             kind: ActorKind::Application.as_str(),
             ap_id: &urls.id,
@@ -184,8 +184,16 @@ pub fn instance_actor(conn: &mut DbConn, config: &Config) -> Result<Actor, Error
             published_at: now,
             updated_at: now,
         })
-        .execute(conn)?;
-    find_local(conn, config, INSTANCE_ACTOR_NAME)
+        .execute(conn);
+    match inserted {
+        // Another process sharing the database created it first: use that one.
+        Ok(_)
+        | Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => find_local(conn, config, INSTANCE_ACTOR_NAME),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A new RSA-2048 key pair in PEM form (slow: call it outside transactions).

@@ -218,10 +218,20 @@ fn ensure_may_write(conn: &mut DbConn, author: &Actor, community: &Community) ->
     }
 }
 
+/// Who else a new message reaches besides the usual recipients.
+#[derive(Default)]
+struct Reach<'a> {
+    /// The bare object that Mastodon-like followers also get announced.
+    announce_object: Option<&'a Value>,
+    /// The author of what a comment answers: a remote author gets the
+    /// answer directly, so that whoever wrote in a community (from Mastodon,
+    /// say) gets the thread back even without following it.
+    parent_author: Option<&'a Actor>,
+}
+
 /// Sends an activity on its way: through the community's `Announce` when
 /// the community is ours, to the community's inbox when it is elsewhere,
-/// to the author's followers when there is no community. `announce_object`
-/// is the bare object that Mastodon-like followers also get announced.
+/// to the author's followers when there is no community.
 fn distribute(
     conn: &mut DbConn,
     config: &Config,
@@ -229,24 +239,37 @@ fn distribute(
     community: Option<&Community>,
     activity: &Value,
     object_key: &str,
-    announce_object: Option<&Value>,
+    reach: Reach,
 ) -> Result<(), Error> {
+    let also: Vec<String> = reach
+        .parent_author
+        .filter(|a| !a.local)
+        .map(follows::inbox_of)
+        .into_iter()
+        .collect();
     match community {
         Some(c) if c.actor.local => {
-            delivery_queue::publish(conn, config, author, activity, object_key, vec![])?;
+            let followers = follows::follower_inboxes(conn, c.actor.id)?;
+            let direct = also
+                .into_iter()
+                .filter(|i| !followers.contains(i))
+                .collect();
+            delivery_queue::publish(conn, config, author, activity, object_key, direct)?;
             announce(conn, config, c, activity, object_key, None)?;
-            if let Some(object) = announce_object {
+            if let Some(object) = reach.announce_object {
                 announce(conn, config, c, object, object_key, None)?;
             }
             Ok(())
         }
         Some(c) => {
-            let inbox = follows::inbox_of(&c.actor);
-            delivery_queue::publish(conn, config, author, activity, object_key, vec![inbox])?;
+            let mut inboxes = vec![follows::inbox_of(&c.actor)];
+            inboxes.extend(also);
+            delivery_queue::publish(conn, config, author, activity, object_key, inboxes)?;
             Ok(())
         }
         None => {
-            let inboxes = follows::follower_inboxes(conn, author.id)?;
+            let mut inboxes = follows::follower_inboxes(conn, author.id)?;
+            inboxes.extend(also);
             delivery_queue::publish(conn, config, author, activity, object_key, inboxes)?;
             Ok(())
         }
@@ -324,7 +347,10 @@ pub fn create_post(
             community,
             &create,
             &post.ap_id,
-            Some(&create["object"]),
+            Reach {
+                announce_object: Some(&create["object"]),
+                ..Reach::default()
+            },
         )?;
         Ok(post)
     })
@@ -400,7 +426,10 @@ pub fn create_comment(
             community.as_ref(),
             &create,
             &post.ap_id,
-            None,
+            Reach {
+                parent_author: Some(&parent_author),
+                ..Reach::default()
+            },
         )?;
         Ok(comment)
     })
@@ -502,7 +531,15 @@ pub fn edit(
         let update = republish(conn, config, &updated, "Update")?;
         let community = community_of(conn, &updated)?;
         let key = order_key(conn, &updated)?;
-        distribute(conn, config, by, community.as_ref(), &update, &key, None)?;
+        distribute(
+            conn,
+            config,
+            by,
+            community.as_ref(),
+            &update,
+            &key,
+            Reach::default(),
+        )?;
         Ok(updated)
     })
 }
@@ -534,7 +571,15 @@ pub fn delete(
         let group = community.as_ref().map(|c| c.actor.ap_id.as_str());
         let delete = ap::delete(&ids::activity(config), &by.ap_id, target.ap_id(), group);
         let key = order_key(conn, target)?;
-        distribute(conn, config, by, community.as_ref(), &delete, &key, None)
+        distribute(
+            conn,
+            config,
+            by,
+            community.as_ref(),
+            &delete,
+            &key,
+            Reach::default(),
+        )
     })
 }
 
@@ -592,7 +637,15 @@ pub fn like(conn: &mut DbConn, config: &Config, by: &Actor, target: &Target) -> 
                 return Ok(());
             }
         }
-        distribute(conn, config, by, community.as_ref(), &like, &key, None)
+        distribute(
+            conn,
+            config,
+            by,
+            community.as_ref(),
+            &like,
+            &key,
+            Reach::default(),
+        )
     })
 }
 
@@ -627,7 +680,15 @@ pub fn unlike(
                 return Ok(());
             }
         }
-        distribute(conn, config, by, community.as_ref(), &undo, &key, None)
+        distribute(
+            conn,
+            config,
+            by,
+            community.as_ref(),
+            &undo,
+            &key,
+            Reach::default(),
+        )
     })
 }
 

@@ -10,7 +10,7 @@ use super::pages::{render, ErrorPage, PageContext};
 use super::session::MaybeSession;
 use super::{json_domain_error, typed_json, AppState};
 use crate::activitypub::actors::actor_document;
-use crate::domain::actors::{self, Actor, ActorKind, INSTANCE_ACTOR_NAME};
+use crate::domain::actors::{self, Actor, ActorKind};
 use crate::domain::profiles::{self, Profile};
 
 pub const ACTIVITY_JSON_UTF8: &str = "application/activity+json; charset=utf-8";
@@ -72,7 +72,7 @@ pub async fn instance_actor(State(state): State<AppState>) -> Response {
     let config = state.config.clone();
     match state
         .db
-        .run(move |conn| actors::find_local(conn, &config, INSTANCE_ACTOR_NAME))
+        .run(move |conn| actors::instance_actor(conn, &config))
         .await
     {
         Ok(actor) => typed_json(ACTIVITY_JSON_UTF8, &actor_document(&actor, None, None)),

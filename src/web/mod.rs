@@ -190,35 +190,29 @@ pub async fn start_with_listener(
             .await
             .map_err(|e| Error::Internal(format!("start-up task failed: {e}")))??
     };
-    let instance = {
-        let config = config.clone();
-        db.run(move |conn| {
-            crate::delivery_queue::recover(conn)?;
-            crate::domain::actors::instance_actor(conn, &config)
-        })
-        .await?
-    };
-    let instance_key = instance
-        .private_key_pem
-        .as_deref()
-        .map(recolte_federation::signatures::private_key)
-        .transpose()
-        .map_err(|e| Error::Internal(format!("the instance key is unusable: {e}")))?
-        .map(|k| {
-            (
-                Arc::new(k),
-                recolte_federation::actors::ActorDocument::main_key_id(&instance.ap_id),
-            )
-        });
+    db.run(crate::delivery_queue::recover).await?;
     let federation = Arc::new(Federation {
-        fetcher: Arc::new(Fetcher::new(&config, instance_key)),
+        fetcher: Arc::new(Fetcher::new(&config)),
         wake: Arc::new(tokio::sync::Notify::new()),
     });
     {
-        // Prepare the HTTP client off the start-up path.
-        let fetcher = federation.fetcher.clone();
-        tokio::task::spawn_blocking(move || {
-            fetcher.client();
+        // Off the start-up path: the HTTP client (TLS roots take ~100 ms to
+        // load) and the instance actor, whose key pair a new instance must
+        // generate (~300 ms); fetches are signed with it once it is ready.
+        let (fetcher, db, config) = (federation.fetcher.clone(), db.clone(), config.clone());
+        tokio::spawn(async move {
+            let client_fetcher = fetcher.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                client_fetcher.client();
+            })
+            .await;
+            let instance = db
+                .run(move |conn| crate::domain::actors::instance_actor(conn, &config))
+                .await;
+            match instance.and_then(|actor| fetcher.set_signing_actor(&actor)) {
+                Ok(()) => {}
+                Err(e) => tracing::error!(error = %e, "the instance actor is unusable"),
+            }
         });
     }
     let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);

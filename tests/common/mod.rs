@@ -121,6 +121,11 @@ impl TestInstance {
         }
     }
 
+    /// The database this instance runs on.
+    pub fn database_url(&self) -> &str {
+        &self.config.database_url
+    }
+
     /// The running server's state.
     pub fn state(&self) -> &recolte::web::AppState {
         &self.server.as_ref().expect("the instance is running").state
