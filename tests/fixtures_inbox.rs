@@ -17,12 +17,17 @@ use recolte::domain::follows;
 use recolte_federation::incoming::{classify, Document};
 use serde_json::{json, Value};
 
+/// A fixture from the project workspace's `shared/fixtures/activitypub`
+/// beside the repository, or from the copy in `tests/fixtures`.
 fn fixture(path: &str) -> Value {
-    let full = format!(
-        "{}/../shared/fixtures/activitypub/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/fixtures/activitypub").join(path);
+    let full = if shared.exists() {
+        shared
+    } else {
+        root.join("tests/fixtures/activitypub").join(path)
+    };
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full:?}: {e}"));
     serde_json::from_str(&text).unwrap()
 }
 

@@ -1,5 +1,4 @@
-//! Walks every ActivityPub fixture (`shared/fixtures/activitypub`, or
-//! `$RECOLTE_FIXTURES` when that folder is missing): each must parse and be
+//! Walks every ActivityPub fixture (see `fixtures_dir` for where): each must parse and be
 //! classified as its folder says; then checks known facts of named files.
 
 use recolte_federation::incoming::{
@@ -10,24 +9,23 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The fixtures: `$RECOLTE_FIXTURES` if set, else the project workspace's
+/// `shared/fixtures/activitypub` (the canonical, growing set) beside the
+/// repository, else the copy kept in the repository's `tests/fixtures`.
 fn fixtures_dir() -> PathBuf {
-    let default = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/fixtures/activitypub"
-    ));
-    if default.is_dir() {
-        return default;
+    if let Some(dir) = std::env::var_os("RECOLTE_FIXTURES") {
+        let dir = PathBuf::from(dir);
+        assert!(dir.is_dir(), "RECOLTE_FIXTURES={dir:?} is not a folder");
+        return dir;
     }
-    let fallback = std::env::var_os("RECOLTE_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            panic!("fixtures not found at {default:?} and RECOLTE_FIXTURES is not set")
-        });
-    assert!(
-        fallback.is_dir(),
-        "RECOLTE_FIXTURES={fallback:?} is not a folder"
-    );
-    fallback
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let shared = root.join("../shared/fixtures/activitypub");
+    if shared.is_dir() {
+        return shared;
+    }
+    let copy = root.join("tests/fixtures/activitypub");
+    assert!(copy.is_dir(), "no fixtures at {shared:?} nor {copy:?}");
+    copy
 }
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
