@@ -15,10 +15,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use common::TestInstance;
-use recolte::domain::actors::{Actor, ActorKind, RemoteActor};
-use recolte::domain::communities::{
-    self, Community, CommunityKind, MembershipPolicy, NewCommunity,
-};
+use recolte::domain::actors::{ActorKind, RemoteActor};
+use recolte::domain::communities::{self, MembershipPolicy};
 use recolte::domain::content::{self, PostDraft};
 use recolte::domain::follows;
 use recolte_federation::signatures;
@@ -29,26 +27,6 @@ fn backend() -> &'static str {
     } else {
         "SQLite"
     }
-}
-
-async fn community(on: &TestInstance, owner: &Actor) -> Community {
-    let owner = owner.clone();
-    on.with_db(move |conn, config| {
-        communities::create(
-            conn,
-            config,
-            &NewCommunity {
-                name: "climat".into(),
-                title: "Climat".into(),
-                description: String::new(),
-                kind: CommunityKind::Interest,
-                policy: MembershipPolicy::Open,
-            },
-            &owner,
-        )
-    })
-    .await
-    .unwrap()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -67,7 +45,9 @@ async fn inbox_throughput() {
     let alpha = TestInstance::start(&[]).await;
     let beta = TestInstance::start(&[]).await;
     let ana = alpha.create_user("ana").await.actor;
-    let climat = community(&alpha, &ana).await;
+    let climat = alpha
+        .create_community(&ana, "climat", MembershipPolicy::Open)
+        .await;
     let bea = beta.create_user("bea").await.actor;
     let key = signatures::private_key(bea.private_key_pem.as_deref().unwrap()).unwrap();
     let inbox = url::Url::parse(&alpha.url("/inbox")).unwrap();
@@ -167,7 +147,9 @@ async fn end_to_end_latency() {
     let beta = TestInstance::start(&[]).await;
     let gamma = TestInstance::start(&[]).await;
     let ana = alpha.create_user("ana").await.actor;
-    community(&alpha, &ana).await;
+    alpha
+        .create_community(&ana, "climat", MembershipPolicy::Open)
+        .await;
     let bea = beta.create_user("bea").await.actor;
     let gus = gamma.create_user("gus").await.actor;
     let handle = format!("!climat@{}", alpha.domain);
@@ -270,7 +252,9 @@ async fn fan_out() {
 
     let alpha = TestInstance::start(&[]).await;
     let ana = alpha.create_user("ana").await.actor;
-    let climat = community(&alpha, &ana).await;
+    let climat = alpha
+        .create_community(&ana, "climat", MembershipPolicy::Open)
+        .await;
     let group = climat.actor.clone();
     let key = ana.public_key_pem.clone();
     alpha

@@ -7,10 +7,10 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{test_config, TestDb, TestInstance};
+use common::{create_account, free_port, new_community, test_config, TestDb, TestInstance};
 use diesel::prelude::*;
 use recolte::db::Db;
-use recolte::domain::communities::{self, CommunityKind, MembershipPolicy, NewCommunity};
+use recolte::domain::communities::{self, MembershipPolicy};
 use recolte::domain::content::{self, PostDraft};
 use recolte::domain::follows::{self, FollowState};
 
@@ -64,39 +64,16 @@ async fn killed_mid_queue_the_sender_resumes_without_loss() {
 
     // alpha: its database prepared here, served by a separate process.
     let (_alpha_db, alpha_url) = TestDb::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let config = test_config(&format!("localhost:{port}"), &alpha_url, &[]);
     let db = Db::open(&config).unwrap();
     let (ana, climat) = {
         let mut conn = db.get().unwrap();
-        let ana = recolte::domain::accounts::create(
-            &mut conn,
-            &config,
-            &recolte::domain::accounts::NewAccount {
-                username: "ana".into(),
-                email: "ana@example.org".into(),
-                password: "correct horse".into(),
-                role: recolte::domain::accounts::Role::Member,
-                signup_reason: String::new(),
-            },
-            recolte::domain::accounts::AccountStatus::Active,
-        )
-        .unwrap()
-        .actor;
+        let ana = create_account(&mut conn, &config, "ana").actor;
         let climat = communities::create(
             &mut conn,
             &config,
-            &NewCommunity {
-                name: "climat".into(),
-                title: "Climat".into(),
-                description: String::new(),
-                kind: CommunityKind::Interest,
-                policy: MembershipPolicy::Open,
-            },
+            &new_community("climat", MembershipPolicy::Open),
             &ana,
         )
         .unwrap();

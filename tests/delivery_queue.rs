@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{test_config, TestDb, TestInstance};
+use common::{create_account, free_port, test_config, TestDb, TestInstance};
 use diesel::prelude::*;
 use recolte::db::Db;
 use recolte::delivery_queue::{self, DEAD_AFTER_FAILURES};
@@ -185,14 +185,6 @@ fn worker(db_url: &str, port: u16, domain_port: u16) -> Child {
         .expect("start recolte serve")
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test]
 async fn two_processes_share_one_postgresql_queue_without_double_sending() {
     let (db_guard, url) = TestDb::new();
@@ -225,20 +217,7 @@ async fn two_processes_share_one_postgresql_queue_without_double_sending() {
     let config = test_config(&format!("localhost:{port}"), &url, &[]);
     let db = Db::open(&config).unwrap();
     let mut conn = db.get().unwrap();
-    let ana = recolte::domain::accounts::create(
-        &mut conn,
-        &config,
-        &recolte::domain::accounts::NewAccount {
-            username: "ana".into(),
-            email: "ana@example.org".into(),
-            password: "correct horse".into(),
-            role: recolte::domain::accounts::Role::Member,
-            signup_reason: String::new(),
-        },
-        recolte::domain::accounts::AccountStatus::Active,
-    )
-    .unwrap()
-    .actor;
+    let ana = create_account(&mut conn, &config, "ana").actor;
     const N: usize = 300;
     for i in 0..N {
         delivery_queue::publish(

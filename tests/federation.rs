@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::TestInstance;
 use recolte::domain::actors::Actor;
-use recolte::domain::communities::{self, CommunityKind, MembershipPolicy, NewCommunity};
+use recolte::domain::communities::{self, MembershipPolicy};
 use recolte::domain::content::{self, PostDraft, Target};
 use recolte::domain::follows::{self, FollowState};
 use recolte::error::Error;
@@ -89,16 +89,6 @@ async fn act<T: Send + 'static>(
     out
 }
 
-fn community(name: &str, policy: MembershipPolicy) -> NewCommunity {
-    NewCommunity {
-        name: name.into(),
-        title: format!("Communauté {name}"),
-        description: "Échanges entre professionnels".into(),
-        kind: CommunityKind::Interest,
-        policy,
-    }
-}
-
 fn draft(title: &str, body: &str) -> PostDraft {
     PostDraft {
         title: title.into(),
@@ -117,16 +107,9 @@ async fn a_community_on_alpha_gathers_beta_and_gamma() {
     let bea = beta.create_user("bea").await.actor;
     let gus = gamma.create_user("gus").await.actor;
 
-    let ana2 = ana.clone();
-    let climat = act(&alpha, move |conn, config| {
-        communities::create(
-            conn,
-            config,
-            &community("climat", MembershipPolicy::Open),
-            &ana2,
-        )
-    })
-    .await;
+    let climat = alpha
+        .create_community(&ana, "climat", MembershipPolicy::Open)
+        .await;
 
     // beta and gamma members follow the alpha community by its handle.
     let handle = format!("!climat@{}", alpha.domain);
@@ -363,16 +346,9 @@ async fn approval_communities_and_person_follows() {
     let beta = TestInstance::start(FAST_QUEUE).await;
     let ana = alpha.create_user("ana").await.actor;
     let bea = beta.create_user("bea").await.actor;
-    let ana2 = ana.clone();
-    let projet = act(&alpha, move |conn, config| {
-        communities::create(
-            conn,
-            config,
-            &community("projet", MembershipPolicy::Approval),
-            &ana2,
-        )
-    })
-    .await;
+    let projet = alpha
+        .create_community(&ana, "projet", MembershipPolicy::Approval)
+        .await;
 
     let remote = resolve(&beta, &format!("!projet@{}", alpha.domain)).await;
     assert!(remote.manually_approves_followers);
@@ -450,16 +426,9 @@ async fn a_stopped_instance_gets_every_missed_activity_when_back() {
     let mut gamma = TestInstance::start(FAST_QUEUE).await;
     let ana = alpha.create_user("ana").await.actor;
     let gus = gamma.create_user("gus").await.actor;
-    let ana2 = ana.clone();
-    let climat = act(&alpha, move |conn, config| {
-        communities::create(
-            conn,
-            config,
-            &community("climat", MembershipPolicy::Open),
-            &ana2,
-        )
-    })
-    .await;
+    let climat = alpha
+        .create_community(&ana, "climat", MembershipPolicy::Open)
+        .await;
     let remote = resolve(&gamma, &format!("!climat@{}", alpha.domain)).await;
     follow(&gamma, &gus, &remote).await;
     eventually("gamma is a member", || async {

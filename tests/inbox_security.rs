@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use common::TestInstance;
 use recolte::domain::actors::Actor;
-use recolte::domain::communities::{self, CommunityKind, MembershipPolicy, NewCommunity};
+use recolte::domain::communities::MembershipPolicy;
 use recolte_federation::signatures;
 use serde_json::{json, Value};
 
@@ -81,24 +81,9 @@ async fn the_inbox_refuses_forgeries_and_replays_and_changes_nothing() {
     let alpha = TestInstance::start(&[]).await;
     let beta = TestInstance::start(&[]).await;
     let ana = alpha.create_user("ana").await.actor;
-    let ana2 = ana.clone();
     let climat = alpha
-        .with_db(move |conn, config| {
-            communities::create(
-                conn,
-                config,
-                &NewCommunity {
-                    name: "climat".into(),
-                    title: "Climat".into(),
-                    description: String::new(),
-                    kind: CommunityKind::Interest,
-                    policy: MembershipPolicy::Open,
-                },
-                &ana2,
-            )
-        })
-        .await
-        .unwrap();
+        .create_community(&ana, "climat", MembershipPolicy::Open)
+        .await;
     let bea = Sender::new(beta.create_user("bea").await.actor);
     let eve = Sender::new(beta.create_user("eve").await.actor);
     let now = SystemTime::now();
@@ -249,22 +234,8 @@ async fn a_mastodon_style_mention_posts_into_a_community() {
     let beta = TestInstance::start(&[]).await;
     let ana = alpha.create_user("ana").await.actor;
     let climat = alpha
-        .with_db(move |conn, config| {
-            communities::create(
-                conn,
-                config,
-                &NewCommunity {
-                    name: "climat".into(),
-                    title: "Climat".into(),
-                    description: String::new(),
-                    kind: CommunityKind::Interest,
-                    policy: MembershipPolicy::Open,
-                },
-                &ana,
-            )
-        })
-        .await
-        .unwrap();
+        .create_community(&ana, "climat", MembershipPolicy::Open)
+        .await;
     let bea = Sender::new(beta.create_user("bea").await.actor);
     // The shape Mastodon sends: a Note with a Mention tag, no title.
     let note_id = format!("{}/post/77", beta.base);

@@ -6,7 +6,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use diesel::prelude::*;
 
-use super::actors::{self, Actor, ActorKind, LocalActorUrls, NewActor};
+use super::actors::{self, Actor, ActorKind, LocalActor};
 use crate::config::{Config, RegistrationMode};
 use crate::db::DbConn;
 use crate::error::Error;
@@ -245,31 +245,21 @@ pub fn create(
 
     let password_hash = hash_password(&new.password)?;
     let keys = actors::generate_keypair()?;
-    let urls = LocalActorUrls::new(config, ActorKind::Person, &username);
     let now = super::now();
 
     let result = crate::db::transaction(conn, |conn| {
-        let actor_id: i64 = diesel::insert_into(actors_t::table)
-            .values(NewActor {
-                kind: ActorKind::Person.as_str(),
-                ap_id: &urls.id,
-                local: true,
+        let actor_id = actors::insert_local(
+            conn,
+            config,
+            &LocalActor {
+                kind: ActorKind::Person,
                 username: &username,
-                domain: &config.domain,
                 display_name: "",
                 summary: "",
-                inbox_url: &urls.inbox,
-                shared_inbox_url: Some(&urls.shared_inbox),
-                outbox_url: Some(&urls.outbox),
-                followers_url: Some(&urls.followers),
-                public_key_pem: &keys.public_key,
-                private_key_pem: Some(&keys.private_key),
                 manually_approves_followers: false,
-                published_at: now,
-                updated_at: now,
-            })
-            .returning(actors_t::id)
-            .get_result(conn)?;
+            },
+            &keys,
+        )?;
         diesel::insert_into(person_profiles::table)
             .values(person_profiles::actor_id.eq(actor_id))
             .execute(conn)?;

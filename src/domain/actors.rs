@@ -157,34 +157,67 @@ pub fn local_name_taken(conn: &mut DbConn, config: &Config, name: &str) -> Resul
     Ok(n > 0)
 }
 
+/// What makes one of our own actors.
+pub struct LocalActor<'a> {
+    pub kind: ActorKind,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub summary: &'a str,
+    pub manually_approves_followers: bool,
+}
+
+/// Inserts one of our own actors with its URLs and a key pair made
+/// beforehand (key generation is slow: do it outside transactions).
+pub fn insert_local(
+    conn: &mut DbConn,
+    config: &Config,
+    actor: &LocalActor,
+    keys: &activitypub_federation::http_signatures::Keypair,
+) -> Result<i64, diesel::result::Error> {
+    let urls = LocalActorUrls::new(config, actor.kind, actor.username);
+    let now = super::now();
+    diesel::insert_into(actors::table)
+        .values(NewActor {
+            kind: actor.kind.as_str(),
+            ap_id: &urls.id,
+            local: true,
+            username: actor.username,
+            domain: &config.domain,
+            display_name: actor.display_name,
+            summary: actor.summary,
+            inbox_url: &urls.inbox,
+            shared_inbox_url: Some(&urls.shared_inbox),
+            outbox_url: Some(&urls.outbox),
+            followers_url: Some(urls.followers.as_str())
+                .filter(|_| actor.kind != ActorKind::Application),
+            public_key_pem: &keys.public_key,
+            private_key_pem: Some(&keys.private_key),
+            manually_approves_followers: actor.manually_approves_followers,
+            published_at: now,
+            updated_at: now,
+        })
+        .returning(actors::id)
+        .get_result(conn)
+}
+
 /// The instance actor, created with its key pair on first use.
 pub fn instance_actor(conn: &mut DbConn, config: &Config) -> Result<Actor, Error> {
     if let Ok(actor) = find_local(conn, config, INSTANCE_ACTOR_NAME) {
         return Ok(actor);
     }
     let keys = generate_keypair()?;
-    let urls = LocalActorUrls::new(config, ActorKind::Application, INSTANCE_ACTOR_NAME);
-    let now = super::now();
-    let inserted = diesel::insert_into(actors::table)
-        .values(NewActor {
-            kind: ActorKind::Application.as_str(),
-            ap_id: &urls.id,
-            local: true,
+    let inserted = insert_local(
+        conn,
+        config,
+        &LocalActor {
+            kind: ActorKind::Application,
             username: INSTANCE_ACTOR_NAME,
-            domain: &config.domain,
             display_name: &config.instance_name,
             summary: &config.instance_description,
-            inbox_url: &urls.inbox,
-            shared_inbox_url: Some(&urls.shared_inbox),
-            outbox_url: Some(&urls.outbox),
-            followers_url: None,
-            public_key_pem: &keys.public_key,
-            private_key_pem: Some(&keys.private_key),
             manually_approves_followers: true,
-            published_at: now,
-            updated_at: now,
-        })
-        .execute(conn);
+        },
+        &keys,
+    );
     match inserted {
         // Another process sharing the database created it first: use that one.
         Ok(_)

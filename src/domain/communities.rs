@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::accounts::validate_username;
-use super::actors::{self, Actor, ActorKind, LocalActorUrls, NewActor};
+use super::actors::{self, Actor, ActorKind, LocalActor, LocalActorUrls};
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::Error;
@@ -144,27 +144,18 @@ pub fn create(
     let urls = LocalActorUrls::new(config, ActorKind::Group, &name);
     let now = super::now();
     let result = crate::db::transaction(conn, |conn| {
-        let actor_id: i64 = diesel::insert_into(actors_t::table)
-            .values(NewActor {
-                kind: ActorKind::Group.as_str(),
-                ap_id: &urls.id,
-                local: true,
+        let actor_id = actors::insert_local(
+            conn,
+            config,
+            &LocalActor {
+                kind: ActorKind::Group,
                 username: &name,
-                domain: &config.domain,
                 display_name: title,
                 summary: new.description.trim(),
-                inbox_url: &urls.inbox,
-                shared_inbox_url: Some(&urls.shared_inbox),
-                outbox_url: Some(&urls.outbox),
-                followers_url: Some(&urls.followers),
-                public_key_pem: &keys.public_key,
-                private_key_pem: Some(&keys.private_key),
                 manually_approves_followers: new.policy != MembershipPolicy::Open,
-                published_at: now,
-                updated_at: now,
-            })
-            .returning(actors_t::id)
-            .get_result(conn)?;
+            },
+            &keys,
+        )?;
         diesel::insert_into(communities::table)
             .values((
                 communities::actor_id.eq(actor_id),

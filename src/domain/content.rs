@@ -622,30 +622,7 @@ pub fn like(conn: &mut DbConn, config: &Config, by: &Actor, target: &Target) -> 
         insert_like(conn, &like_id, by, target)?;
         let group = community.as_ref().map(|c| c.actor.ap_id.as_str());
         let like = ap::like(&like_id, &by.ap_id, target.ap_id(), group);
-        let key = order_key(conn, target)?;
-        if community.is_none() {
-            let author = actors_dom::by_id(conn, target.author_id())?;
-            if !author.local {
-                delivery_queue::publish(
-                    conn,
-                    config,
-                    by,
-                    &like,
-                    &key,
-                    vec![follows::inbox_of(&author)],
-                )?;
-                return Ok(());
-            }
-        }
-        distribute(
-            conn,
-            config,
-            by,
-            community.as_ref(),
-            &like,
-            &key,
-            Reach::default(),
-        )
+        send_vote(conn, config, by, target, community.as_ref(), &like)
     })
 }
 
@@ -665,31 +642,40 @@ pub fn unlike(
         let group = community.as_ref().map(|c| c.actor.ap_id.as_str());
         let like = ap::like(&like_ap_id, &by.ap_id, target.ap_id(), group);
         let undo = ap::undo(&ids::activity(config), &by.ap_id, like, group);
-        let key = order_key(conn, target)?;
-        if community.is_none() {
-            let author = actors_dom::by_id(conn, target.author_id())?;
-            if !author.local {
-                delivery_queue::publish(
-                    conn,
-                    config,
-                    by,
-                    &undo,
-                    &key,
-                    vec![follows::inbox_of(&author)],
-                )?;
-                return Ok(());
-            }
-        }
-        distribute(
+        send_vote(conn, config, by, target, community.as_ref(), &undo)
+    })
+}
+
+/// Sends a vote (`Like`, or its `Undo`): through the community when there
+/// is one, else to the author of what was liked when they are elsewhere.
+fn send_vote(
+    conn: &mut DbConn,
+    config: &Config,
+    by: &Actor,
+    target: &Target,
+    community: Option<&Community>,
+    activity: &Value,
+) -> Result<(), Error> {
+    let key = order_key(conn, target)?;
+    if community.is_some() {
+        return distribute(
             conn,
             config,
             by,
-            community.as_ref(),
-            &undo,
+            community,
+            activity,
             &key,
             Reach::default(),
-        )
-    })
+        );
+    }
+    let author = actors_dom::by_id(conn, target.author_id())?;
+    let inboxes = if author.local {
+        vec![]
+    } else {
+        vec![follows::inbox_of(&author)]
+    };
+    delivery_queue::publish(conn, config, by, activity, &key, inboxes)?;
+    Ok(())
 }
 
 fn find_like(

@@ -60,6 +60,15 @@ pub fn find(conn: &mut DbConn, follower_id: i64, target_id: i64) -> Result<Optio
         .optional()?)
 }
 
+pub fn by_id(conn: &mut DbConn, follow_id: i64) -> Result<Follow, Error> {
+    follows::table
+        .find(follow_id)
+        .select(Follow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::NotFound("no such follow request".into()))
+}
+
 pub fn find_by_ap_id(conn: &mut DbConn, ap_id: &str) -> Result<Option<Follow>, Error> {
     Ok(follows::table
         .filter(follows::ap_id.eq(ap_id))
@@ -260,12 +269,7 @@ pub fn accept(
     follow_id: i64,
     by: &Actor,
 ) -> Result<Follow, Error> {
-    let follow = follows::table
-        .find(follow_id)
-        .select(Follow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| Error::NotFound("no such follow request".into()))?;
+    let follow = by_id(conn, follow_id)?;
     ensure_can_decide(conn, &follow, by)?;
     crate::db::transaction(conn, |conn| {
         diesel::update(follows::table.find(follow.id))
@@ -281,12 +285,7 @@ pub fn accept(
 
 /// A moderator (or the followed person) rejects a pending follow.
 pub fn reject(conn: &mut DbConn, config: &Config, follow_id: i64, by: &Actor) -> Result<(), Error> {
-    let follow = follows::table
-        .find(follow_id)
-        .select(Follow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| Error::NotFound("no such follow request".into()))?;
+    let follow = by_id(conn, follow_id)?;
     ensure_can_decide(conn, &follow, by)?;
     crate::db::transaction(conn, |conn| {
         send_answer(conn, config, &follow, "Reject")?;

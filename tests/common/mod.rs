@@ -66,6 +66,51 @@ impl Drop for TestDb {
     }
 }
 
+/// A free loopback port (taken by the caller right after).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Creates an active member account `name` (e-mail `name@example.org`).
+pub fn create_account(
+    conn: &mut recolte::db::DbConn,
+    config: &Config,
+    name: &str,
+) -> recolte::domain::accounts::Account {
+    let new = recolte::domain::accounts::NewAccount {
+        username: name.into(),
+        email: format!("{name}@example.org"),
+        password: "correct horse battery".into(),
+        role: recolte::domain::accounts::Role::Member,
+        signup_reason: String::new(),
+    };
+    recolte::domain::accounts::create(
+        conn,
+        config,
+        &new,
+        recolte::domain::accounts::AccountStatus::Active,
+    )
+    .expect("account created")
+}
+
+/// An interest community named `name` with a membership `policy`.
+pub fn new_community(
+    name: &str,
+    policy: recolte::domain::communities::MembershipPolicy,
+) -> recolte::domain::communities::NewCommunity {
+    recolte::domain::communities::NewCommunity {
+        name: name.into(),
+        title: format!("Communauté {name}"),
+        description: "Échanges entre professionnels".into(),
+        kind: recolte::domain::communities::CommunityKind::Interest,
+        policy,
+    }
+}
+
 /// A configuration for a test instance named `domain`, with extra settings.
 pub fn test_config(domain: &str, database_url: &str, extra: &[(&str, &str)]) -> Config {
     let mut env: BTreeMap<String, String> = BTreeMap::new();
@@ -178,23 +223,25 @@ impl TestInstance {
 
     /// Creates an active member account.
     pub async fn create_user(&self, name: &str) -> recolte::domain::accounts::Account {
-        let new = recolte::domain::accounts::NewAccount {
-            username: name.into(),
-            email: format!("{name}@example.org"),
-            password: "correct horse battery".into(),
-            role: recolte::domain::accounts::Role::Member,
-            signup_reason: String::new(),
-        };
+        let name = name.to_string();
+        self.with_db(move |conn, config| Ok(create_account(conn, config, &name)))
+            .await
+            .expect("user created")
+    }
+
+    /// Creates a community of this instance, moderated by `owner`.
+    pub async fn create_community(
+        &self,
+        owner: &recolte::domain::actors::Actor,
+        name: &str,
+        policy: recolte::domain::communities::MembershipPolicy,
+    ) -> recolte::domain::communities::Community {
+        let (owner, new) = (owner.clone(), new_community(name, policy));
         self.with_db(move |conn, config| {
-            recolte::domain::accounts::create(
-                conn,
-                config,
-                &new,
-                recolte::domain::accounts::AccountStatus::Active,
-            )
+            recolte::domain::communities::create(conn, config, &new, &owner)
         })
         .await
-        .expect("user created")
+        .expect("community created")
     }
 
     pub async fn get_json(&self, path: &str, accept: &str) -> (u16, serde_json::Value) {
