@@ -5,8 +5,7 @@
 
 use serde_json::{json, Value};
 
-/// The ActivityStreams public collection.
-pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+use crate::values::PUBLIC;
 
 /// A post (`Page`) or a comment (`Note`) as we publish it.
 #[derive(Debug, Clone)]

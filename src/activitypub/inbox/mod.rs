@@ -4,6 +4,12 @@
 //! activity id is refused. Then each activity type is applied through the
 //! domain layer; a community of ours announces what it accepted.
 //!
+//! What each activity type does lives in its own file: `follow.rs`
+//! (`Follow`, `Accept`, `Reject`), `create.rs` (`Create`, `Update`),
+//! `delete.rs`, `like.rs`, `undo.rs`, `announce.rs` (what a community
+//! elsewhere relays to us). This file holds the checks, the dispatch, and
+//! the relay of what a community of ours accepts.
+//!
 //! Answers: 202 when applied or deliberately ignored; 400 for malformed
 //! input; 401 for signature problems; 403 when the actor may not do this;
 //! 409 for a replay; 413 for an oversized body; 503 when something the
@@ -34,6 +40,13 @@ use crate::domain::follows;
 use crate::error::Error;
 use crate::schema::activities;
 use crate::web::{json_error, AppState};
+
+mod announce;
+mod create;
+mod delete;
+mod follow;
+mod like;
+mod undo;
 
 /// Largest activity accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -323,13 +336,13 @@ async fn apply(
     via: Option<&Community>,
 ) -> Result<(), Refusal> {
     match activity.kind.as_str() {
-        "Follow" => follow(state, activity, actor).await,
-        "Accept" | "Reject" => answer(state, activity, actor).await,
-        "Undo" => undo(state, activity, actor, via).await,
-        "Create" | "Update" => create_or_update(state, activity, actor, via).await,
-        "Delete" => delete(state, activity, actor, via).await,
-        "Like" => like(state, activity, actor, via).await,
-        "Announce" if via.is_none() => announce(state, activity, actor).await,
+        "Follow" => follow::follow(state, activity, actor).await,
+        "Accept" | "Reject" => follow::answer(state, activity, actor).await,
+        "Undo" => undo::undo(state, activity, actor, via).await,
+        "Create" | "Update" => create::create_or_update(state, activity, actor, via).await,
+        "Delete" => delete::delete(state, activity, actor, via).await,
+        "Like" => like::like(state, activity, actor, via).await,
+        "Announce" if via.is_none() => announce::announce(state, activity, actor).await,
         other => Err(Refusal::new(
             StatusCode::ACCEPTED,
             format!("{other} activities are not handled"),
@@ -359,216 +372,6 @@ async fn local_actor(state: &AppState, ap_id: &str) -> Result<Actor, Refusal> {
                 format!("{ap_id} is not an actor of this instance"),
             )
         })
-}
-
-async fn follow(
-    state: &AppState,
-    activity: &IncomingActivity,
-    follower: &Actor,
-) -> Result<(), Refusal> {
-    let target = local_actor(state, &object_id(activity)?).await?;
-    let (config, follower, id) = (state.config.clone(), follower.clone(), activity.id.clone());
-    state
-        .db
-        .run(move |conn| follows::receive_follow(conn, &config, &follower, &target, &id))
-        .await?;
-    state.federation.wake.notify_one();
-    Ok(())
-}
-
-async fn answer(state: &AppState, activity: &IncomingActivity, by: &Actor) -> Result<(), Refusal> {
-    let follow_id = object_id(activity)?;
-    let (by, accepted) = (by.clone(), activity.kind == "Accept");
-    state
-        .db
-        .run(move |conn| {
-            if accepted {
-                follows::receive_accept(conn, &follow_id, &by)
-            } else {
-                follows::remove_received(conn, &follow_id, &by)
-            }
-        })
-        .await?;
-    Ok(())
-}
-
-async fn undo(
-    state: &AppState,
-    activity: &IncomingActivity,
-    actor: &Actor,
-    via: Option<&Community>,
-) -> Result<(), Refusal> {
-    let inner_id = object_id(activity)?;
-    let inner_kind = activity.object.embedded_kind().unwrap_or_default();
-    let inner_object = activity
-        .object
-        .embedded()
-        .and_then(|o| recolte_federation::values::first_id(&o["object"]));
-    let by = actor.clone();
-    match inner_kind.as_str() {
-        "Follow" => {
-            let target = inner_object.clone();
-            state
-                .db
-                .run(move |conn| {
-                    if follows::remove_received(conn, &inner_id, &by)? {
-                        return Ok(());
-                    }
-                    if let Some(target) =
-                        target.and_then(|t| actors::find_by_ap_id(conn, &t).ok().flatten())
-                    {
-                        follows::remove_between(conn, &by, &target)?;
-                    }
-                    Ok(())
-                })
-                .await?;
-            Ok(())
-        }
-        "Like" | "Dislike" | "" => {
-            change_and_relay(state, activity, via, move |conn| {
-                content::receive_unlike(conn, &inner_id, &by, inner_object.as_deref())
-            })
-            .await
-        }
-        other => Err(Refusal::new(
-            StatusCode::ACCEPTED,
-            format!("Undo of {other} is not handled"),
-        )),
-    }
-}
-
-/// The object of a Create/Update: embedded, or fetched when given by id.
-/// An embedded copy is believed only from the host that holds the object
-/// (the signer, or the community relaying it); otherwise the object is
-/// fetched again from its origin and only that copy is believed.
-async fn object_of(
-    state: &AppState,
-    activity: &IncomingActivity,
-    via: Option<&Community>,
-) -> Result<IncomingObject, Refusal> {
-    let id = object_id(activity)?;
-    let trusted = match via {
-        Some(c) => host_of(&c.actor.ap_id),
-        None => host_of(&activity.actor),
-    };
-    let doc = match activity.object.embedded() {
-        Some(doc) if host_of(&id) == trusted => doc.clone(),
-        _ => match state.federation.fetcher.fetch(&id).await {
-            Ok(doc) => doc,
-            Err(FetchError::NotFound | FetchError::Gone) => {
-                return Err(Refusal::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("{id} does not exist at its origin"),
-                ))
-            }
-            Err(e) => return Err(Error::from(e).into()),
-        },
-    };
-    IncomingObject::from_json(&doc).map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.0))
-}
-
-async fn create_or_update(
-    state: &AppState,
-    activity: &IncomingActivity,
-    actor: &Actor,
-    via: Option<&Community>,
-) -> Result<(), Refusal> {
-    let kind = activity.object.embedded_kind().unwrap_or_default();
-    if matches!(
-        kind.as_str(),
-        "Person" | "Group" | "Service" | "Application" | "Organization"
-    ) {
-        // An actor updating its own profile.
-        if object_id(activity)? != actor.ap_id {
-            return Err(Refusal::new(
-                StatusCode::FORBIDDEN,
-                "an actor can only update itself",
-            ));
-        }
-        if let Some(doc) = activity.object.embedded() {
-            resolve::store_actor(state, doc, &actor.ap_id).await?;
-        }
-        return Ok(());
-    }
-    let object = object_of(state, activity, via).await?;
-    if object.attributed_to.as_deref() != Some(actor.ap_id.as_str()) {
-        return Err(Refusal::new(
-            StatusCode::FORBIDDEN,
-            "the object is attributed to someone else than the activity's actor",
-        ));
-    }
-    let incoming = resolve::incoming(state, &object, 0, Some(actor)).await?;
-    let wanted = match (&incoming.community, via) {
-        (Some(c), _) if c.actor.local => true,
-        (_, Some(_)) => true,
-        (Some(c), None) => {
-            let id = c.actor.id;
-            state
-                .db
-                .run(move |conn| follows::has_local_follower(conn, id))
-                .await?
-        }
-        (None, None) => {
-            incoming.in_reply_to.is_some() || {
-                let id = actor.id;
-                state
-                    .db
-                    .run(move |conn| follows::has_local_follower(conn, id))
-                    .await?
-            }
-        }
-    };
-    if !wanted {
-        return Err(Refusal::new(
-            StatusCode::ACCEPTED,
-            "nobody here follows this",
-        ));
-    }
-    let is_update = activity.kind == "Update";
-    change_and_relay(state, activity, via, move |conn| {
-        if !is_update {
-            content::receive(conn, &incoming)
-        } else if content::receive_update(conn, &incoming)? {
-            content::find_by_ap_id(conn, &incoming.ap_id)
-        } else {
-            Ok(None)
-        }
-    })
-    .await
-}
-
-async fn delete(
-    state: &AppState,
-    activity: &IncomingActivity,
-    actor: &Actor,
-    via: Option<&Community>,
-) -> Result<(), Refusal> {
-    let id = object_id(activity)?;
-    if id == actor.ap_id {
-        return Err(Refusal::new(
-            StatusCode::ACCEPTED,
-            "account deletions are not handled yet",
-        ));
-    }
-    let by = actor.clone();
-    change_and_relay(state, activity, via, move |conn| {
-        content::receive_delete(conn, &id, &by)
-    })
-    .await
-}
-
-async fn like(
-    state: &AppState,
-    activity: &IncomingActivity,
-    actor: &Actor,
-    via: Option<&Community>,
-) -> Result<(), Refusal> {
-    let object = object_id(activity)?;
-    let (by, like_id) = (actor.clone(), activity.id.clone());
-    change_and_relay(state, activity, via, move |conn| {
-        content::receive_like(conn, &like_id, &by, &object)
-    })
-    .await
 }
 
 /// Applies a change to content and, when the content belongs to a
@@ -638,120 +441,4 @@ fn announce_here(
         )?;
     }
     Ok(true)
-}
-
-/// A community (elsewhere) relays an activity to us, its follower.
-async fn announce(
-    state: &AppState,
-    activity: &IncomingActivity,
-    group: &Actor,
-) -> Result<(), Refusal> {
-    if group.kind() != ActorKind::Group {
-        return Err(Refusal::new(
-            StatusCode::ACCEPTED,
-            "boosts of people are not handled",
-        ));
-    }
-    let group_id = group.id;
-    let (community, followed) = state
-        .db
-        .run(move |conn| {
-            Ok((
-                communities::by_actor_id(conn, group_id)?,
-                follows::has_local_follower(conn, group_id)?,
-            ))
-        })
-        .await?;
-    if !followed {
-        return Err(Refusal::new(
-            StatusCode::ACCEPTED,
-            "nobody here follows this community",
-        ));
-    }
-    let inner = match &activity.object {
-        ObjectRef::Embedded(v) => (**v).clone(),
-        ObjectRef::Id(id) => state
-            .federation
-            .fetcher
-            .fetch(id)
-            .await
-            .map_err(Error::from)?,
-        _ => {
-            return Err(Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "the Announce has no object",
-            ))
-        }
-    };
-    match classify(&inner) {
-        Ok(Document::Activity(inner)) => {
-            if inner
-                .actor
-                .starts_with(&format!("{}/", state.config.base_url()))
-            {
-                return Err(Refusal::new(
-                    StatusCode::ACCEPTED,
-                    "our own activity, announced back",
-                ));
-            }
-            if host_of(&inner.id) != host_of(&inner.actor) {
-                return Err(Refusal::new(
-                    StatusCode::BAD_REQUEST,
-                    "the announced activity's id and actor are on different hosts",
-                ));
-            }
-            let id = inner.id.clone();
-            if state
-                .db
-                .run(move |conn| already_received(conn, &id))
-                .await?
-            {
-                return Ok(());
-            }
-            let actor = resolve::actor(state, &inner.actor).await?;
-            if inner.kind == "Delete" {
-                // Believe a relayed deletion only if the origin no longer has the object.
-                let object = object_id(&inner)?;
-                if state.federation.fetcher.fetch(&object).await.is_ok() {
-                    return Err(Refusal::new(
-                        StatusCode::ACCEPTED,
-                        "the object still exists at its origin",
-                    ));
-                }
-            }
-            let result = Box::pin(apply(state, &inner, &actor, Some(&community))).await;
-            if applied_or_ignored(&result) {
-                record(state, &inner, &actor).await?;
-            }
-            result
-        }
-        Ok(Document::Object(object)) => {
-            // The plain `Announce{Page}` form: store the post if it is new.
-            let object = if host_of(&object.id) == host_of(&group.ap_id) {
-                object
-            } else {
-                let doc = state
-                    .federation
-                    .fetcher
-                    .fetch(&object.id)
-                    .await
-                    .map_err(Error::from)?;
-                IncomingObject::from_json(&doc)
-                    .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.0))?
-            };
-            let mut incoming = resolve::incoming(state, &object, 0, None).await?;
-            if incoming.community.is_none() && incoming.in_reply_to.is_none() {
-                incoming.community = Some(community);
-            }
-            state
-                .db
-                .run(move |conn| content::receive(conn, &incoming))
-                .await?;
-            Ok(())
-        }
-        _ => Err(Refusal::new(
-            StatusCode::ACCEPTED,
-            "the announced object is not handled",
-        )),
-    }
 }

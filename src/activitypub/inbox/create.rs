@@ -1,0 +1,103 @@
+//! `Create` and `Update` of posts and comments (and `Update` of actors).
+
+use super::*;
+
+/// The object of a Create/Update: embedded, or fetched when given by id.
+/// An embedded copy is believed only from the host that holds the object
+/// (the signer, or the community relaying it); otherwise the object is
+/// fetched again from its origin and only that copy is believed.
+pub(super) async fn object_of(
+    state: &AppState,
+    activity: &IncomingActivity,
+    via: Option<&Community>,
+) -> Result<IncomingObject, Refusal> {
+    let id = object_id(activity)?;
+    let trusted = match via {
+        Some(c) => host_of(&c.actor.ap_id),
+        None => host_of(&activity.actor),
+    };
+    let doc = match activity.object.embedded() {
+        Some(doc) if host_of(&id) == trusted => doc.clone(),
+        _ => match state.federation.fetcher.fetch(&id).await {
+            Ok(doc) => doc,
+            Err(FetchError::NotFound | FetchError::Gone) => {
+                return Err(Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("{id} does not exist at its origin"),
+                ))
+            }
+            Err(e) => return Err(Error::from(e).into()),
+        },
+    };
+    IncomingObject::from_json(&doc).map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.0))
+}
+
+pub(super) async fn create_or_update(
+    state: &AppState,
+    activity: &IncomingActivity,
+    actor: &Actor,
+    via: Option<&Community>,
+) -> Result<(), Refusal> {
+    let kind = activity.object.embedded_kind().unwrap_or_default();
+    if matches!(
+        kind.as_str(),
+        "Person" | "Group" | "Service" | "Application" | "Organization"
+    ) {
+        // An actor updating its own profile.
+        if object_id(activity)? != actor.ap_id {
+            return Err(Refusal::new(
+                StatusCode::FORBIDDEN,
+                "an actor can only update itself",
+            ));
+        }
+        if let Some(doc) = activity.object.embedded() {
+            resolve::store_actor(state, doc, &actor.ap_id).await?;
+        }
+        return Ok(());
+    }
+    let object = object_of(state, activity, via).await?;
+    if object.attributed_to.as_deref() != Some(actor.ap_id.as_str()) {
+        return Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "the object is attributed to someone else than the activity's actor",
+        ));
+    }
+    let incoming = resolve::incoming(state, &object, 0, Some(actor)).await?;
+    let wanted = match (&incoming.community, via) {
+        (Some(c), _) if c.actor.local => true,
+        (_, Some(_)) => true,
+        (Some(c), None) => {
+            let id = c.actor.id;
+            state
+                .db
+                .run(move |conn| follows::has_local_follower(conn, id))
+                .await?
+        }
+        (None, None) => {
+            incoming.in_reply_to.is_some() || {
+                let id = actor.id;
+                state
+                    .db
+                    .run(move |conn| follows::has_local_follower(conn, id))
+                    .await?
+            }
+        }
+    };
+    if !wanted {
+        return Err(Refusal::new(
+            StatusCode::ACCEPTED,
+            "nobody here follows this",
+        ));
+    }
+    let is_update = activity.kind == "Update";
+    change_and_relay(state, activity, via, move |conn| {
+        if !is_update {
+            content::receive(conn, &incoming)
+        } else if content::receive_update(conn, &incoming)? {
+            content::find_by_ap_id(conn, &incoming.ap_id)
+        } else {
+            Ok(None)
+        }
+    })
+    .await
+}

@@ -1,0 +1,48 @@
+//! `Undo` of a follow or of a like.
+
+use super::*;
+
+pub(super) async fn undo(
+    state: &AppState,
+    activity: &IncomingActivity,
+    actor: &Actor,
+    via: Option<&Community>,
+) -> Result<(), Refusal> {
+    let inner_id = object_id(activity)?;
+    let inner_kind = activity.object.embedded_kind().unwrap_or_default();
+    let inner_object = activity
+        .object
+        .embedded()
+        .and_then(|o| recolte_federation::values::first_id(&o["object"]));
+    let by = actor.clone();
+    match inner_kind.as_str() {
+        "Follow" => {
+            let target = inner_object.clone();
+            state
+                .db
+                .run(move |conn| {
+                    if follows::remove_received(conn, &inner_id, &by)? {
+                        return Ok(());
+                    }
+                    if let Some(target) =
+                        target.and_then(|t| actors::find_by_ap_id(conn, &t).ok().flatten())
+                    {
+                        follows::remove_between(conn, &by, &target)?;
+                    }
+                    Ok(())
+                })
+                .await?;
+            Ok(())
+        }
+        "Like" | "Dislike" | "" => {
+            change_and_relay(state, activity, via, move |conn| {
+                content::receive_unlike(conn, &inner_id, &by, inner_object.as_deref())
+            })
+            .await
+        }
+        other => Err(Refusal::new(
+            StatusCode::ACCEPTED,
+            format!("Undo of {other} is not handled"),
+        )),
+    }
+}
