@@ -41,7 +41,10 @@ fn ms(d: Duration) -> f64 {
 /// community, sent by `concurrency` clients.
 async fn inbox_throughput() {
     const N: usize = 2000;
-    const CONCURRENCY: usize = 32;
+    let concurrency: usize = std::env::var("BENCH_CLIENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(32);
     let alpha = TestInstance::start(&[]).await;
     let beta = TestInstance::start(&[]).await;
     let ana = alpha.create_user("ana").await.actor;
@@ -108,7 +111,7 @@ async fn inbox_throughput() {
     send(b, s).await;
     let start = Instant::now();
     let mut workers = Vec::new();
-    for _ in 0..CONCURRENCY {
+    for _ in 0..concurrency {
         let queue = queue.clone();
         let send = send.clone();
         workers.push(tokio::spawn(async move {
@@ -132,7 +135,7 @@ async fn inbox_throughput() {
         .len();
     assert_eq!(stored, N);
     println!(
-        "| inbox: signed Create{{Page}} into a community ({}) | {} activities, {CONCURRENCY} clients | {:.0} activities/s |",
+        "| inbox: signed Create{{Page}} into a community ({}) | {} activities, {concurrency} clients | {:.0} activities/s |",
         backend(),
         N - 1,
         (N - 1) as f64 / elapsed.as_secs_f64()
