@@ -61,6 +61,8 @@ pub struct Config {
     pub delivery_lease_seconds: u32,
     /// Wait before the first retry of a failed delivery (then doubling).
     pub delivery_retry_seconds: u32,
+    /// Wait before a follow of a remote actor left pending is asked again (once).
+    pub follow_retry_seconds: u32,
     pub instance_name: String,
     pub instance_description: String,
     pub registration_mode: RegistrationMode,
@@ -93,6 +95,7 @@ const KEYS: &[&str] = &[
     "federation.delivery_per_instance",
     "federation.delivery_lease_seconds",
     "federation.delivery_retry_seconds",
+    "federation.follow_retry_seconds",
     "instance.name",
     "instance.description",
     "instance.registration_mode",
@@ -236,6 +239,7 @@ impl Config {
         let delivery_per_instance = number("federation.delivery_per_instance", 1, 256, 8)?;
         let delivery_lease_seconds = number("federation.delivery_lease_seconds", 2, 3600, 60)?;
         let delivery_retry_seconds = number("federation.delivery_retry_seconds", 1, 3600, 30)?;
+        let follow_retry_seconds = number("federation.follow_retry_seconds", 1, 86400, 120)?;
         let instance_name = match get("instance.name") {
             Some(r) => bounded_text(&r.value, 1, 100).map_err(|e| fail("instance.name", e))?,
             None => "Récolte".to_string(),
@@ -271,6 +275,7 @@ impl Config {
             delivery_per_instance,
             delivery_lease_seconds,
             delivery_retry_seconds,
+            follow_retry_seconds,
             instance_name,
             instance_description,
             registration_mode,

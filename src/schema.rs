@@ -100,6 +100,7 @@ diesel::table! {
         ap_id -> Text,
         state -> Text,
         created_at -> Timestamp,
+        retried_at -> Nullable<Timestamp>,
     }
 }
 

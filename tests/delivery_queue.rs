@@ -260,3 +260,90 @@ async fn two_processes_share_one_postgresql_queue_without_double_sending() {
     assert_eq!(seen.len(), N, "every activity delivered");
     assert!(seen.values().all(|n| *n == 1), "none delivered twice");
 }
+
+#[tokio::test]
+async fn a_follow_left_pending_is_asked_again_once() {
+    // A remote community whose server takes the Follow but never answers,
+    // as Lemmy does for what arrives before it delivers to a new instance.
+    let received: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
+    let sink = {
+        let received = received.clone();
+        axum::Router::new().route(
+            "/inbox",
+            axum::routing::post(move |body: axum::body::Bytes| {
+                let received = received.clone();
+                async move {
+                    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                    received.lock().unwrap().push(v);
+                    axum::http::StatusCode::ACCEPTED
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sink_port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, sink).await.unwrap() });
+
+    let alpha = TestInstance::start(&[("RECOLTE_FEDERATION_FOLLOW_RETRY_SECONDS", "1")]).await;
+    let ana = alpha.create_user("ana").await.actor;
+    let group_id = format!("http://localhost:{sink_port}/c/silent");
+    let key = ana.public_key_pem.clone();
+    let group = alpha
+        .with_db(move |conn, _| {
+            recolte::domain::actors::upsert_remote(
+                conn,
+                &recolte::domain::actors::RemoteActor {
+                    kind: recolte::domain::actors::ActorKind::Group,
+                    ap_id: group_id.clone(),
+                    username: "silent".into(),
+                    domain: format!("localhost:{sink_port}"),
+                    display_name: String::new(),
+                    summary: String::new(),
+                    inbox_url: format!("http://localhost:{sink_port}/inbox"),
+                    shared_inbox_url: None,
+                    outbox_url: None,
+                    followers_url: None,
+                    public_key_pem: key,
+                    manually_approves_followers: false,
+                    avatar_url: None,
+                },
+            )
+        })
+        .await
+        .unwrap();
+    let (a, g) = (ana.clone(), group.clone());
+    alpha
+        .with_db(move |conn, config| recolte::domain::follows::follow(conn, config, &a, &g))
+        .await
+        .unwrap();
+    alpha.state().federation.wake.notify_one();
+    for _ in 0..400 {
+        if received.lock().unwrap().len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    // Long enough for a second retry, which must not happen.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let got = received.lock().unwrap().clone();
+    let kinds: Vec<&str> = got
+        .iter()
+        .map(|v| v["type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, vec!["Follow", "Undo", "Follow"]);
+    let mut first = got[0].clone();
+    first.as_object_mut().unwrap().remove("@context");
+    assert_eq!(got[1]["object"], first, "the Undo embeds the first Follow");
+    assert_ne!(got[2]["id"], got[0]["id"], "the new Follow has a fresh id");
+    let (a, g) = (ana.id, group.id);
+    let follow = alpha
+        .with_db(move |conn, _| recolte::domain::follows::find(conn, a, g))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        follow.ap_id,
+        got[2]["id"].as_str().unwrap(),
+        "an Accept of the new Follow will match"
+    );
+}

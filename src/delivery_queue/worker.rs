@@ -18,6 +18,25 @@ use recolte_federation::signatures;
 
 /// How often the worker looks for due rows when nobody wakes it.
 const POLL: Duration = Duration::from_millis(500);
+
+/// Asks again, once, follows of remote actors left pending too long.
+async fn retry_pending_follows(shared: &Shared) {
+    let config = shared.config.clone();
+    let after = chrono::Duration::seconds(config.follow_retry_seconds as i64);
+    match shared
+        .db
+        .run(move |conn| crate::domain::follows::retry_pending(conn, &config, after))
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::info!(follows = n, "asked again for follows left pending");
+            shared.wake.notify_one();
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot retry pending follows"),
+    }
+}
+
 /// How often the worker logs what it did.
 const PROGRESS_EVERY: Duration = Duration::from_secs(60);
 
@@ -71,9 +90,17 @@ pub fn spawn(
     tokio::spawn(async move {
         let mut last_prune = std::time::Instant::now();
         let mut last_report = std::time::Instant::now();
+        let mut last_follow_check = std::time::Instant::now();
+        // A quarter of the wait before asking again, between 1 and 30 s.
+        let follow_check_every =
+            Duration::from_secs((shared.config.follow_retry_seconds / 4).clamp(1, 30) as u64);
         loop {
             if *stop.borrow() {
                 break;
+            }
+            if last_follow_check.elapsed() > follow_check_every {
+                last_follow_check = std::time::Instant::now();
+                retry_pending_follows(&shared).await;
             }
             if last_report.elapsed() > PROGRESS_EVERY {
                 last_report = std::time::Instant::now();

@@ -31,6 +31,7 @@ pub struct Follow {
     pub ap_id: String,
     pub state: String,
     pub created_at: chrono::NaiveDateTime,
+    pub retried_at: Option<chrono::NaiveDateTime>,
 }
 
 impl Follow {
@@ -234,6 +235,56 @@ fn send_answer(
         vec![inbox_of(&follower)],
     )?;
     Ok(())
+}
+
+/// Our follows of remote actors still pending `after` they were sent are
+/// asked again, once: `Undo{Follow}` then a new `Follow`. Lemmy starts
+/// delivering to an instance it has just discovered only after up to a
+/// minute, and skips what was queued before, the `Accept` of a first
+/// follow included. Returns how many were asked again.
+pub fn retry_pending(
+    conn: &mut DbConn,
+    config: &Config,
+    after: chrono::Duration,
+) -> Result<usize, Error> {
+    let stale: Vec<Follow> = follows::table
+        .inner_join(actors::table.on(actors::id.eq(follows::target_id)))
+        .filter(follows::state.eq("pending"))
+        .filter(follows::retried_at.is_null())
+        .filter(follows::created_at.lt(super::now() - after))
+        .filter(actors::local.eq(false))
+        .select(Follow::as_select())
+        .load(conn)?;
+    let mut asked = 0;
+    for follow in stale {
+        let follower = actors_dom::by_id(conn, follow.follower_id)?;
+        if !follower.local {
+            continue;
+        }
+        let target = actors_dom::by_id(conn, follow.target_id)?;
+        crate::db::transaction(conn, |conn| {
+            let undo = ap::undo(
+                &ids::activity(config),
+                &follower.ap_id,
+                follow_activity(conn, &follow)?,
+                None,
+            );
+            let again = ids::activity(config);
+            diesel::update(follows::table.find(follow.id))
+                .set((
+                    follows::ap_id.eq(&again),
+                    follows::retried_at.eq(super::now()),
+                ))
+                .execute(conn)?;
+            let inbox = vec![inbox_of(&target)];
+            delivery_queue::publish(conn, config, &follower, &undo, &target.ap_id, inbox.clone())?;
+            let renewed = ap::follow(&again, &follower.ap_id, &target.ap_id);
+            delivery_queue::publish(conn, config, &follower, &renewed, &target.ap_id, inbox)?;
+            Ok::<_, Error>(())
+        })?;
+        asked += 1;
+    }
+    Ok(asked)
 }
 
 /// Pending requests to follow a community, for its moderators.
