@@ -79,7 +79,8 @@ async fn inbox_throughput() {
             }))
             .unwrap();
             let signed =
-                signatures::sign_request(&key, &key_id, &inbox, Some(&body), SystemTime::now());
+                signatures::sign_request(&key, &key_id, &inbox, Some(&body), SystemTime::now())
+                    .unwrap();
             (body, signed)
         })
         .collect();

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 struct Sender {
     actor: Actor,
-    key: rsa::RsaPrivateKey,
+    key: signatures::PrivateKey,
 }
 
 impl Sender {
@@ -37,7 +37,7 @@ async fn post(
     at: SystemTime,
 ) -> (u16, Value) {
     let url = url::Url::parse(&to.url("/inbox")).unwrap();
-    let signed = signatures::sign_request(&signer.key, key_id, &url, Some(digest_of), at);
+    let signed = signatures::sign_request(&signer.key, key_id, &url, Some(digest_of), at).unwrap();
     let r = to
         .client
         .post(url)

@@ -48,7 +48,7 @@ pub struct Fetcher {
     user_agent: String,
     allow_http: bool,
     /// The instance actor's key and key id, which sign fetches once known.
-    signing: std::sync::OnceLock<(Arc<rsa::RsaPrivateKey>, String)>,
+    signing: std::sync::OnceLock<(Arc<signatures::PrivateKey>, String)>,
 }
 
 impl Fetcher {
@@ -137,7 +137,8 @@ impl Fetcher {
             "application/activity+json, application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
         );
         if let Some((key, key_id)) = self.signing.get() {
-            let signed = signatures::sign_request(key, key_id, &url, None, SystemTime::now());
+            let signed = signatures::sign_request(key, key_id, &url, None, SystemTime::now())
+                .map_err(|e| FetchError::Failed(format!("cannot sign the fetch: {e}")))?;
             request = request
                 .header("Date", signed.date)
                 .header("Signature", signed.signature);

@@ -61,7 +61,7 @@ struct Shared {
     all: Arc<Semaphore>,
     per_instance: Mutex<HashMap<i64, Arc<Semaphore>>>,
     in_flight: Mutex<HashSet<i64>>,
-    keys: Mutex<HashMap<i64, (Arc<rsa::RsaPrivateKey>, String)>>,
+    keys: Mutex<HashMap<i64, (Arc<signatures::PrivateKey>, String)>>,
     /// Deliveries done and failed attempts since the last progress line.
     delivered: AtomicU64,
     failures: AtomicU64,
@@ -248,7 +248,8 @@ async fn attempt(shared: &Arc<Shared>, due: &Due) -> Outcome {
         })
         .await
         {
-            Ok(s) => s,
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return Outcome::GiveUp(format!("cannot sign: {e}")),
             Err(e) => return Outcome::Retry(format!("signing failed: {e}")),
         }
     };
@@ -291,7 +292,7 @@ async fn attempt(shared: &Arc<Shared>, due: &Due) -> Outcome {
 async fn signing_key(
     shared: &Arc<Shared>,
     actor_id: i64,
-) -> Result<(Arc<rsa::RsaPrivateKey>, String), Error> {
+) -> Result<(Arc<signatures::PrivateKey>, String), Error> {
     if let Some(cached) = shared
         .keys
         .lock()
