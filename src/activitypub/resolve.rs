@@ -204,7 +204,7 @@ async fn object_at_depth(state: &AppState, ap_id: &str, depth: usize) -> Result<
     state
         .db
         .run(move |conn| {
-            content::receive(conn, &incoming)?;
+            content::receive(conn, &incoming, true)?;
             content::find_by_ap_id(conn, &ap_id)?
                 .ok_or_else(|| Error::NotFound("object vanished".into()))
         })

@@ -789,9 +789,32 @@ pub struct Incoming {
     pub updated: Option<chrono::NaiveDateTime>,
 }
 
-/// Stores remote content (once: a repeat changes nothing). Returns the new
+/// Whether remote content is wanted here: it belongs to a community of
+/// ours, is `vouched` for (relayed by a community we follow, or fetched
+/// because something we hold refers to it), answers something we hold, or
+/// comes from a community or a person someone here follows.
+fn wanted(conn: &mut DbConn, incoming: &Incoming, vouched: bool) -> Result<bool, Error> {
+    Ok(match &incoming.community {
+        Some(c) if c.actor.local => true,
+        _ if vouched => true,
+        Some(c) => follows::has_local_follower(conn, c.actor.id)?,
+        None => {
+            incoming.in_reply_to.is_some() || follows::has_local_follower(conn, incoming.author.id)?
+        }
+    })
+}
+
+/// Stores remote content (once: a repeat changes nothing) when it is
+/// wanted here (see `wanted`; otherwise `NotFound`). Returns the new
 /// target, or `None` when it was already known.
-pub fn receive(conn: &mut DbConn, incoming: &Incoming) -> Result<Option<Target>, Error> {
+pub fn receive(
+    conn: &mut DbConn,
+    incoming: &Incoming,
+    vouched: bool,
+) -> Result<Option<Target>, Error> {
+    if !wanted(conn, incoming, vouched)? {
+        return Err(Error::NotFound("nobody here follows this".into()));
+    }
     if find_by_ap_id(conn, &incoming.ap_id)?.is_some() {
         return Ok(None);
     }

@@ -107,7 +107,7 @@ pub(super) async fn announce(
             }
             state
                 .db
-                .run(move |conn| content::receive(conn, &incoming))
+                .run(move |conn| content::receive(conn, &incoming, true))
                 .await?;
             Ok(())
         }

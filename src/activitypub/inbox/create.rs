@@ -63,36 +63,10 @@ pub(super) async fn create_or_update(
         ));
     }
     let incoming = resolve::incoming(state, &object, 0, Some(actor)).await?;
-    let wanted = match (&incoming.community, via) {
-        (Some(c), _) if c.actor.local => true,
-        (_, Some(_)) => true,
-        (Some(c), None) => {
-            let id = c.actor.id;
-            state
-                .db
-                .run(move |conn| follows::has_local_follower(conn, id))
-                .await?
-        }
-        (None, None) => {
-            incoming.in_reply_to.is_some() || {
-                let id = actor.id;
-                state
-                    .db
-                    .run(move |conn| follows::has_local_follower(conn, id))
-                    .await?
-            }
-        }
-    };
-    if !wanted {
-        return Err(Refusal::new(
-            StatusCode::ACCEPTED,
-            "nobody here follows this",
-        ));
-    }
-    let is_update = activity.kind == "Update";
+    let (is_update, vouched) = (activity.kind == "Update", via.is_some());
     change_and_relay(state, activity, via, move |conn| {
         if !is_update {
-            content::receive(conn, &incoming)
+            content::receive(conn, &incoming, vouched)
         } else if content::receive_update(conn, &incoming)? {
             content::find_by_ap_id(conn, &incoming.ap_id)
         } else {
