@@ -334,6 +334,17 @@ async fn a_community_on_alpha_gathers_beta_and_gamma() {
             .all(|i| i.pending == 0)
     })
     .await;
+    // The community's outbox pages what it hosts: Create activities of its local posts.
+    let (status, outbox) = alpha
+        .get_json("/c/climat/outbox", "application/activity+json")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(outbox["totalItems"], 1);
+    let first = outbox["first"].as_str().unwrap().replace(&alpha.base, "");
+    let (_, page) = alpha.get_json(&first, "application/activity+json").await;
+    assert_eq!(page["type"], "OrderedCollectionPage");
+    assert_eq!(page["orderedItems"][0]["object"]["id"], later.ap_id);
+    assert_eq!(page["orderedItems"][0]["object"]["attributedTo"], ana.ap_id);
     assert!(
         object(&gamma, &later.ap_id).await.is_none(),
         "gamma no longer follows"

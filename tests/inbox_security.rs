@@ -57,6 +57,20 @@ fn key_id(actor: &Actor) -> String {
     format!("{}#main-key", actor.ap_id)
 }
 
+/// A `Create{Page}` in a community, as bytes.
+fn create_page(id: &str, object: &str, actor: &str, author: &str, community: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "id": id, "type": "Create", "actor": actor,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {
+            "id": object, "type": "Page", "name": "Faux", "attributedTo": author,
+            "content": "spoof", "audience": community,
+            "to": [community, "https://www.w3.org/ns/activitystreams#Public"],
+        }
+    }))
+    .unwrap()
+}
+
 /// Rows that any accepted activity would change.
 async fn footprint(on: &TestInstance) -> (i64, i64, i64, i64) {
     on.with_db(|conn, _| {
@@ -182,28 +196,22 @@ async fn the_inbox_refuses_forgeries_and_replays_and_changes_nothing() {
 
     // A post whose object claims to live on alpha (spoofed), and one
     // attributed to someone else: refused, nothing stored.
-    let spoofed = serde_json::to_vec(&json!({
-        "id": format!("{}/activities/create-1", beta.base), "type": "Create",
-        "actor": bea.actor.ap_id, "to": ["https://www.w3.org/ns/activitystreams#Public"],
-        "object": {
-            "id": format!("{}/post/999", alpha.base), "type": "Page", "name": "Faux",
-            "attributedTo": bea.actor.ap_id, "content": "spoof", "audience": climat.actor.ap_id,
-            "to": [climat.actor.ap_id, "https://www.w3.org/ns/activitystreams#Public"],
-        }
-    }))
-    .unwrap();
+    let spoofed = create_page(
+        &format!("{}/activities/create-1", beta.base),
+        &format!("{}/post/999", alpha.base),
+        &bea.actor.ap_id,
+        &bea.actor.ap_id,
+        &climat.actor.ap_id,
+    );
     let (status, err) = post(&alpha, &spoofed, &spoofed, &bea, &key_id(&bea.actor), now).await;
     assert_eq!(status, 400, "{err}");
-    let misattributed = serde_json::to_vec(&json!({
-        "id": format!("{}/activities/create-2", beta.base), "type": "Create",
-        "actor": bea.actor.ap_id, "to": ["https://www.w3.org/ns/activitystreams#Public"],
-        "object": {
-            "id": format!("{}/post/998", beta.base), "type": "Page", "name": "Faux",
-            "attributedTo": eve.actor.ap_id, "content": "spoof", "audience": climat.actor.ap_id,
-            "to": [climat.actor.ap_id, "https://www.w3.org/ns/activitystreams#Public"],
-        }
-    }))
-    .unwrap();
+    let misattributed = create_page(
+        &format!("{}/activities/create-2", beta.base),
+        &format!("{}/post/998", beta.base),
+        &bea.actor.ap_id,
+        &eve.actor.ap_id,
+        &climat.actor.ap_id,
+    );
     let (status, _) = post(
         &alpha,
         &misattributed,

@@ -3,6 +3,8 @@
 //! and comments as objects (a `Tombstone` with 410 once deleted), and our
 //! activities by id.
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -141,17 +143,21 @@ pub async fn outbox(
                 .limit(PAGE_SIZE)
                 .select(content::Post::as_select())
                 .load(conn)?;
+            // Authors and communities repeat within a page: load each once.
+            let mut authors = HashMap::new();
+            let mut groups = HashMap::new();
             let mut items = Vec::with_capacity(page.len());
             for p in &page {
-                let author = actors::by_id(conn, p.author_id)?;
-                let group = p
-                    .community_id
-                    .map(|c| communities::by_actor_id(conn, c))
-                    .transpose()?;
+                if let Entry::Vacant(slot) = authors.entry(p.author_id) {
+                    slot.insert(actors::by_id(conn, p.author_id)?);
+                }
+                if let Some(c) = p.community_id.filter(|c| !groups.contains_key(c)) {
+                    groups.insert(c, communities::by_actor_id(conn, c)?.actor);
+                }
                 items.push(objects::post(
                     p,
-                    &author,
-                    group.as_ref().map(|g| &g.actor),
+                    &authors[&p.author_id],
+                    p.community_id.and_then(|c| groups.get(&c)),
                     "Create",
                     &format!("{}#create", p.ap_id),
                 ));
