@@ -7,7 +7,7 @@ pub(super) async fn delete(
     activity: &IncomingActivity,
     actor: &Actor,
     via: Option<&Community>,
-) -> Result<(), Refusal> {
+) -> Result<Outcome, Refusal> {
     let id = object_id(activity)?;
     if id == actor.ap_id {
         return Err(Refusal::new(
@@ -16,7 +16,7 @@ pub(super) async fn delete(
         ));
     }
     let by = actor.clone();
-    change_and_relay(state, activity, via, move |conn| {
+    commit(state, activity, actor, via, move |conn| {
         content::receive_delete(conn, &id, &by)
     })
     .await
