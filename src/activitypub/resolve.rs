@@ -45,7 +45,11 @@ pub async fn actor(state: &AppState, ap_id: &str) -> Result<Actor, Error> {
 
 /// An actor as `known` from our database (if at all), fetched again when
 /// missing or stale.
-pub async fn refreshed(state: &AppState, ap_id: &str, known: Option<Actor>) -> Result<Actor, Error> {
+pub async fn refreshed(
+    state: &AppState,
+    ap_id: &str,
+    known: Option<Actor>,
+) -> Result<Actor, Error> {
     if let Some(actor) = &known {
         let fresh = actor
             .fetched_at

@@ -419,6 +419,18 @@ pub fn remove_between(conn: &mut DbConn, follower: &Actor, target: &Actor) -> Re
     Ok(n > 0)
 }
 
+/// Ends every follow from or to an actor (an account deleted at its origin).
+pub fn remove_all_of(conn: &mut DbConn, actor: &Actor) -> Result<usize, Error> {
+    Ok(diesel::delete(
+        follows::table.filter(
+            follows::follower_id
+                .eq(actor.id)
+                .or(follows::target_id.eq(actor.id)),
+        ),
+    )
+    .execute(conn)?)
+}
+
 /// Where to deliver to an actor: its shared inbox when it has one.
 pub fn inbox_of(actor: &Actor) -> String {
     actor

@@ -13,10 +13,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use crate::activitypub::{fetch::Fetcher, inbox, Federation};
-use recolte_federation::signatures::PublicKeyCache;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::Error;
+use recolte_federation::signatures::PublicKeyCache;
 
 mod actors;
 mod discovery;

@@ -225,12 +225,14 @@ async fn accept(
             "this activity was already received",
         ));
     }
-    let signer = match resolve::refreshed(state, &activity.actor, known).await {
+    let signer = match resolve::refreshed(state, &activity.actor, known.clone()).await {
         Ok(a) => a,
-        // A deleted account's last word: nothing to verify it with, nothing to do.
-        Err(Error::NotFound(_)) if activity.kind == "Delete" => {
-            return Err(Refusal::new(StatusCode::ACCEPTED, "the actor is gone"))
-        }
+        // A deleted account's last word: its key as we knew it checks the
+        // signature; never seen, there is nothing to delete here.
+        Err(Error::NotFound(_)) if activity.kind == "Delete" => match known {
+            Some(actor) => actor,
+            None => return Err(Refusal::new(StatusCode::ACCEPTED, "the actor is gone")),
+        },
         Err(e) => {
             return Err(Refusal::new(
                 StatusCode::UNAUTHORIZED,
