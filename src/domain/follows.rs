@@ -457,6 +457,24 @@ pub fn follower_inboxes(conn: &mut DbConn, target_id: i64) -> Result<Vec<String>
     Ok(inboxes)
 }
 
+/// The inboxes of the remote actors an actor follows (or asked to), shared
+/// inboxes once: they hear of its profile changes.
+pub fn followed_inboxes(conn: &mut DbConn, follower_id: i64) -> Result<Vec<String>, Error> {
+    let rows: Vec<(String, Option<String>)> = follows::table
+        .inner_join(actors::table.on(actors::id.eq(follows::target_id)))
+        .filter(follows::follower_id.eq(follower_id))
+        .filter(actors::local.eq(false))
+        .select((actors::inbox_url, actors::shared_inbox_url))
+        .load(conn)?;
+    let mut inboxes: Vec<String> = rows
+        .into_iter()
+        .map(|(inbox, shared)| shared.unwrap_or(inbox))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
 /// Counts of accepted followers of an actor.
 pub fn follower_count(conn: &mut DbConn, target_id: i64) -> Result<i64, Error> {
     Ok(follows::table
