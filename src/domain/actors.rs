@@ -367,3 +367,17 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Actor, Error> {
         .select(Actor::as_select())
         .first(conn)?)
 }
+
+/// Actors by id, in one query.
+pub fn by_ids(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Actor>, Error> {
+    Ok(actors::table
+        .filter(actors::id.eq_any(ids))
+        .select(Actor::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect())
+}

@@ -20,8 +20,8 @@ use crate::error::Error;
 mod actors;
 mod discovery;
 mod federation;
-mod pages;
-mod session;
+pub(crate) mod pages;
+pub(crate) mod session;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/.well-known/host-meta", get(discovery::host_meta))
         .route("/nodeinfo/{version}", get(discovery::nodeinfo))
         .route("/healthz", get(health))
+        .merge(crate::api::router())
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_request))

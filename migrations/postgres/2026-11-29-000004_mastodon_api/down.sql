@@ -1,0 +1,18 @@
+DROP TABLE idempotency_keys;
+DROP TRIGGER notifications_follow ON follows;
+DROP TRIGGER notifications_like ON likes;
+DROP TRIGGER statuses_comment_delete ON comments;
+DROP TRIGGER statuses_post_delete ON posts;
+DROP TRIGGER statuses_comment_insert ON comments;
+DROP TRIGGER statuses_post_insert ON posts;
+DROP FUNCTION notifications_follow();
+DROP FUNCTION notifications_like();
+DROP FUNCTION statuses_comment_delete();
+DROP FUNCTION statuses_post_delete();
+DROP FUNCTION statuses_comment_insert();
+DROP FUNCTION statuses_post_insert();
+DROP TABLE notifications;
+DROP TABLE statuses;
+DROP TABLE oauth_tokens;
+DROP TABLE oauth_codes;
+DROP TABLE oauth_apps;

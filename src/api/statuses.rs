@@ -1,0 +1,208 @@
+//! Statuses: writing one (with `Idempotency-Key`), reading, deleting,
+//! its thread, likes (favourites), and the home and public timelines as
+//! keyset pages with `Link` headers.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::{entities, paged, path_id, run, ApiError, ApiResult, Auth, Params, Query};
+use crate::config::Config;
+use crate::db::DbConn;
+use crate::domain::content::{self, Target};
+use crate::domain::statuses::{self, NewStatus, Status, StatusFacts, Timeline};
+use crate::error::Error;
+use crate::web::AppState;
+
+/// One status as JSON, as `viewer` sees it.
+fn status_json(
+    conn: &mut DbConn,
+    config: &Config,
+    status: &Status,
+    viewer: Option<i64>,
+) -> Result<Value, Error> {
+    let facts = StatusFacts::load(conn, std::slice::from_ref(status), viewer)?;
+    entities::status(config, status, &facts)
+        .ok_or_else(|| Error::Internal(format!("status {} has no author", status.row.id)))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    params: Params,
+) -> ApiResult {
+    let account = auth.user("write:statuses")?.clone();
+    let visibility = params.text("visibility").unwrap_or_default();
+    if !matches!(visibility.as_str(), "" | "public" | "unlisted") {
+        return Err(ApiError::invalid(
+            "visibility",
+            "only public statuses are supported for now",
+        ));
+    }
+    if !params.list("media_ids").is_empty() {
+        return Err(ApiError::invalid(
+            "media_ids",
+            "media attachments are not supported yet",
+        ));
+    }
+    if params.text("scheduled_at").is_some_and(|s| !s.is_empty()) {
+        return Err(ApiError::invalid(
+            "scheduled_at",
+            "scheduled statuses are not supported yet",
+        ));
+    }
+    let new = NewStatus {
+        text: params.text("status").unwrap_or_default(),
+        in_reply_to: params.id("in_reply_to_id")?,
+        language: params.text("language").filter(|l| !l.is_empty()),
+    };
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str()
+                .map(str::to_string)
+                .map_err(|_| ApiError::invalid("Idempotency-Key", "must be text"))
+        })
+        .transpose()?;
+    let body = run(&state, move |conn, config| {
+        let status = statuses::create(conn, config, &account, &new, key.as_deref())?;
+        status_json(conn, config, &status, Some(account.actor.id))
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+pub async fn show(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult {
+    let id = path_id(&id)?;
+    let viewer = auth.viewer().map(|a| a.actor.id);
+    let body = run(&state, move |conn, config| {
+        let status = statuses::by_id(conn, id)?;
+        status_json(conn, config, &status, viewer)
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+/// Deletes a status; answers it as it was, with its source `text` (for
+/// "delete and redraft").
+pub async fn remove(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let account = auth.user("write:statuses")?.clone();
+    let id = path_id(&id)?;
+    let body = run(&state, move |conn, config| {
+        let status = statuses::by_id(conn, id)?;
+        let mut body = status_json(conn, config, &status, Some(account.actor.id))?;
+        body["text"] = json!(match &status.target {
+            Target::Post(p) => &p.source,
+            Target::Comment(c) => &c.source,
+        });
+        content::delete(conn, config, &account.actor, &status.target)?;
+        Ok(body)
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+pub async fn context(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id = path_id(&id)?;
+    let viewer = auth.viewer().map(|a| a.actor.id);
+    let body = run(&state, move |conn, config| {
+        let status = statuses::by_id(conn, id)?;
+        let (ancestors, descendants) = statuses::context(conn, &status)?;
+        let all: Vec<Status> = ancestors.iter().chain(&descendants).cloned().collect();
+        let facts = StatusFacts::load(conn, &all, viewer)?;
+        Ok(json!({
+            "ancestors": entities::statuses(config, &ancestors, &facts),
+            "descendants": entities::statuses(config, &descendants, &facts),
+        }))
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+async fn change_like(state: AppState, auth: Auth, id: String, like: bool) -> ApiResult {
+    let account = auth.user("write:favourites")?.clone();
+    let id = path_id(&id)?;
+    let body = run(&state, move |conn, config| {
+        let status = statuses::by_id(conn, id)?;
+        if like {
+            content::like(conn, config, &account.actor, &status.target)?;
+        } else {
+            content::unlike(conn, config, &account.actor, &status.target)?;
+        }
+        status_json(conn, config, &status, Some(account.actor.id))
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+pub async fn favourite(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    change_like(state, auth, id, true).await
+}
+
+pub async fn unfavourite(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    change_like(state, auth, id, false).await
+}
+
+async fn timeline(
+    state: AppState,
+    uri: Uri,
+    params: Params,
+    which: Timeline,
+    viewer: Option<i64>,
+) -> ApiResult {
+    let page = params.page()?;
+    let (ids, body) = run(&state, move |conn, config| {
+        let list = statuses::timeline(conn, which, &page)?;
+        let facts = StatusFacts::load(conn, &list, viewer)?;
+        let ids: Vec<i64> = list.iter().map(|s| s.row.id).collect();
+        Ok((ids, entities::statuses(config, &list, &facts)))
+    })
+    .await?;
+    Ok(paged(&state, &uri, &ids, body))
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    auth: Auth,
+    uri: Uri,
+    Query(params): Query,
+) -> ApiResult {
+    let me = auth.user("read:statuses")?.actor.id;
+    timeline(state, uri, params, Timeline::Home(me), Some(me)).await
+}
+
+pub async fn public(
+    State(state): State<AppState>,
+    auth: Auth,
+    uri: Uri,
+    Query(params): Query,
+) -> ApiResult {
+    let local = params.bool("local")?.unwrap_or(false);
+    let remote = params.bool("remote")?.unwrap_or(false);
+    let which = match (local, remote) {
+        (true, false) => Timeline::Public(Some(true)),
+        (false, true) => Timeline::Public(Some(false)),
+        _ => Timeline::Public(None),
+    };
+    let viewer = auth.viewer().map(|a| a.actor.id);
+    timeline(state, uri, params, which, viewer).await
+}
