@@ -388,7 +388,8 @@ fn invalid_grant(message: &str) -> Error {
     Error::invalid("grant", message.to_string())
 }
 
-/// `authorization_code` grant: the code is used up whatever happens next.
+/// `authorization_code` grant: the code is used up whatever happens next
+/// (taken out with one `DELETE … RETURNING`, so two exchanges cannot both win).
 pub fn exchange_code(
     conn: &mut DbConn,
     app: &App,
@@ -396,53 +397,49 @@ pub fn exchange_code(
     redirect_uri: &str,
     code_verifier: Option<&str>,
 ) -> Result<IssuedToken, Error> {
-    crate::db::transaction(conn, |conn| {
-        let hash = hash_token(code);
-        let row: Option<(
-            i64,
-            i64,
-            String,
-            String,
-            Option<String>,
-            chrono::NaiveDateTime,
-        )> = oauth_codes::table
-            .find(&hash)
-            .select((
-                oauth_codes::app_id,
-                oauth_codes::user_id,
-                oauth_codes::redirect_uri,
-                oauth_codes::scopes,
-                oauth_codes::code_challenge,
-                oauth_codes::expires_at,
-            ))
-            .first(conn)
-            .optional()?;
-        let Some((app_id, user_id, uri, scopes, challenge, expires_at)) = row else {
-            return Err(invalid_grant("the authorization code is unknown or used"));
-        };
-        diesel::delete(oauth_codes::table.find(&hash)).execute(conn)?;
-        if app_id != app.id || expires_at < super::now() {
-            return Err(invalid_grant(
-                "the authorization code is expired or not yours",
-            ));
+    type CodeRow = (
+        i64,
+        i64,
+        String,
+        String,
+        Option<String>,
+        chrono::NaiveDateTime,
+    );
+    let row: Option<CodeRow> = diesel::delete(oauth_codes::table.find(hash_token(code)))
+        .returning((
+            oauth_codes::app_id,
+            oauth_codes::user_id,
+            oauth_codes::redirect_uri,
+            oauth_codes::scopes,
+            oauth_codes::code_challenge,
+            oauth_codes::expires_at,
+        ))
+        .get_result(conn)
+        .optional()?;
+    let Some((app_id, user_id, uri, scopes, challenge, expires_at)) = row else {
+        return Err(invalid_grant("the authorization code is unknown or used"));
+    };
+    if app_id != app.id || expires_at < super::now() {
+        return Err(invalid_grant(
+            "the authorization code is expired or not yours",
+        ));
+    }
+    if uri != redirect_uri {
+        return Err(invalid_grant(
+            "redirect_uri differs from the authorization request's",
+        ));
+    }
+    if let Some(challenge) = challenge {
+        let verifier = code_verifier.unwrap_or_default();
+        if pkce_challenge(verifier) != challenge {
+            return Err(invalid_grant("code_verifier does not match the challenge"));
         }
-        if uri != redirect_uri {
-            return Err(invalid_grant(
-                "redirect_uri differs from the authorization request's",
-            ));
-        }
-        if let Some(challenge) = challenge {
-            let verifier = code_verifier.unwrap_or_default();
-            if pkce_challenge(verifier) != challenge {
-                return Err(invalid_grant("code_verifier does not match the challenge"));
-            }
-        }
-        let account = accounts::find_by_id(conn, user_id)?;
-        if !account.user.is_active() {
-            return Err(Error::Forbidden("this account is not active".into()));
-        }
-        issue_token(conn, app, Some(user_id), &Scopes::parse(&scopes)?)
-    })
+    }
+    let account = accounts::find_by_id(conn, user_id)?;
+    if !account.user.is_active() {
+        return Err(Error::Forbidden("this account is not active".into()));
+    }
+    issue_token(conn, app, Some(user_id), &Scopes::parse(&scopes)?)
 }
 
 /// `password` grant: a username or e-mail address and its password.
