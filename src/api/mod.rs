@@ -156,6 +156,10 @@ impl ApiError {
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
+        // Mastodon says the same for anything missing; apps match on it.
+        if let Error::NotFound(_) = e {
+            return Self::not_found();
+        }
         ApiError {
             status: status_of(&e),
             message: public_message(&e),

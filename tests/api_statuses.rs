@@ -1,0 +1,539 @@
+//! Statuses, timelines, accounts and notifications of the Mastodon API on a
+//! real server: posting (plain, in a community by mention, as an answer),
+//! idempotency, threads, likes, deletion, keyset pagination with `Link`
+//! headers and its edge cases, follows of people and communities, and
+//! notifications filtered by type.
+
+mod api_common;
+mod common;
+
+use api_common::{ids, Api};
+use common::TestInstance;
+use recolte::domain::communities::MembershipPolicy;
+use serde_json::json;
+
+#[tokio::test]
+async fn post_answer_thread_like_notify_and_delete() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, alice_id) = Api::user(&inst, "alice", "read write follow").await;
+    let (bob, bob_id) = Api::user(&inst, "bob", "read write follow").await;
+
+    let a = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Bonjour **le réseau**", "language": "fr"}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let post = a.body.clone();
+    assert_eq!(post["account"]["id"], alice_id);
+    assert_eq!(post["account"]["acct"], "alice");
+    assert_eq!(
+        post["content"],
+        "<p>Bonjour <strong>le réseau</strong></p>\n"
+    );
+    assert_eq!(post["visibility"], "public");
+    assert_eq!(post["language"], "fr");
+    assert!(post["created_at"].as_str().unwrap().ends_with('Z'));
+    let post_id = post["id"].as_str().unwrap().to_string();
+
+    let a = bob
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Bonjour Alice", "in_reply_to_id": post_id}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["in_reply_to_id"], post_id);
+    assert_eq!(a.body["in_reply_to_account_id"], alice_id);
+    let reply_id = a.body["id"].as_str().unwrap().to_string();
+    let a = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Merci Bob", "in_reply_to_id": reply_id}),
+        )
+        .await;
+    let answer_id = a.body["id"].as_str().unwrap().to_string();
+    assert_eq!(a.body["in_reply_to_account_id"], bob_id);
+
+    let a = bob
+        .get(&format!("/api/v1/statuses/{reply_id}/context"))
+        .await;
+    assert_eq!(a.status, 200);
+    assert_eq!(ids(&a.body["ancestors"]), vec![post_id.clone()]);
+    assert_eq!(ids(&a.body["descendants"]), vec![answer_id.clone()]);
+    let a = bob
+        .get(&format!("/api/v1/statuses/{post_id}/context"))
+        .await;
+    assert_eq!(
+        ids(&a.body["descendants"]),
+        vec![reply_id.clone(), answer_id.clone()]
+    );
+
+    let a = bob
+        .post(&format!("/api/v1/statuses/{post_id}/favourite"), json!({}))
+        .await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.body["favourited"], true);
+    assert_eq!(a.body["favourites_count"], 1);
+    assert_eq!(a.body["replies_count"], 1);
+    let a = alice.get(&format!("/api/v1/statuses/{post_id}")).await;
+    assert_eq!(
+        (
+            a.body["favourited"].as_bool(),
+            a.body["favourites_count"].as_i64()
+        ),
+        (Some(false), Some(1))
+    );
+
+    // Alice is told of Bob's answer and like; the types filter keeps one kind.
+    let a = alice.get("/api/v1/notifications").await;
+    assert_eq!(a.status, 200);
+    let kinds: Vec<&str> = a
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["favourite", "mention"]);
+    assert_eq!(a.body[0]["account"]["id"], bob_id);
+    assert_eq!(a.body[0]["status"]["id"], post_id);
+    let a = alice.get("/api/v1/notifications?types[]=mention").await;
+    assert_eq!(a.body.as_array().unwrap().len(), 1);
+    assert_eq!(a.body[0]["status"]["id"], reply_id);
+    let a = alice
+        .get("/api/v1/notifications?exclude_types[]=mention&exclude_types[]=follow")
+        .await;
+    assert_eq!(a.body.as_array().unwrap().len(), 1);
+    let first = a.body[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        alice
+            .get(&format!("/api/v1/notifications/{first}"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        bob.get(&format!("/api/v1/notifications/{first}"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        alice
+            .post(&format!("/api/v1/notifications/{first}/dismiss"), json!({}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        alice
+            .get("/api/v1/notifications")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        alice
+            .post("/api/v1/notifications/clear", json!({}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(alice.get("/api/v1/notifications").await.body, json!([]));
+
+    let a = bob
+        .post(
+            &format!("/api/v1/statuses/{post_id}/unfavourite"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (
+            a.body["favourited"].as_bool(),
+            a.body["favourites_count"].as_i64()
+        ),
+        (Some(false), Some(0))
+    );
+
+    // Only the author deletes; the answer gives back the source text.
+    let a = bob.delete(&format!("/api/v1/statuses/{post_id}")).await;
+    assert_eq!(a.status, 403);
+    let a = alice.delete(&format!("/api/v1/statuses/{post_id}")).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.body["text"], "Bonjour **le réseau**");
+    let a = alice.get(&format!("/api/v1/statuses/{post_id}")).await;
+    assert_eq!(
+        (a.status, a.body["error"].as_str()),
+        (404, Some("Record not found"))
+    );
+    assert_eq!(
+        alice
+            .post(
+                "/api/v1/statuses",
+                json!({"status": "x", "in_reply_to_id": post_id})
+            )
+            .await
+            .status,
+        422
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_precisely_and_changes_nothing() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, alice_id) = Api::user(&inst, "alice", "read write").await;
+    for (body, field) in [
+        (json!({"status": "   "}), "status"),
+        (json!({"status": "é".repeat(5001)}), "status"),
+        (json!({"status": "x", "visibility": "direct"}), "visibility"),
+        (json!({"status": "x", "media_ids": ["1"]}), "media_ids"),
+        (
+            json!({"status": "x", "in_reply_to_id": "999999"}),
+            "in_reply_to_id",
+        ),
+        (json!({"status": "x", "in_reply_to_id": "abc"}), "params"),
+        (json!({"status": "x", "language": "français"}), "language"),
+    ] {
+        let a = alice.post("/api/v1/statuses", body.clone()).await;
+        assert_eq!(a.status, 422, "{body}: {}", a.body);
+        assert!(a.body["details"][field].is_array(), "{body}: {}", a.body);
+    }
+    assert_eq!(
+        alice
+            .post("/api/v1/statuses", json!({"status": "é".repeat(5000)}))
+            .await
+            .status,
+        200
+    );
+    let a = alice
+        .get(&format!("/api/v1/accounts/{alice_id}/statuses"))
+        .await;
+    assert_eq!(
+        a.body.as_array().unwrap().len(),
+        1,
+        "only the valid status exists"
+    );
+
+    for path in [
+        "/api/v1/statuses/999999",
+        "/api/v1/statuses/abc",
+        "/api/v1/accounts/999999",
+        "/api/v1/accounts/x1",
+    ] {
+        let a = alice.get(path).await;
+        assert_eq!(a.status, 404, "{path}");
+        assert_eq!(a.body["error"], "Record not found");
+    }
+    assert_eq!(
+        alice.get("/api/v1/timelines/public?limit=abc").await.status,
+        422
+    );
+    assert_eq!(
+        alice
+            .get("/api/v1/timelines/public?max_id=abc")
+            .await
+            .status,
+        422
+    );
+    assert_eq!(
+        alice
+            .get("/api/v1/timelines/public?local=maybe")
+            .await
+            .status,
+        422
+    );
+    let r = inst
+        .client
+        .post(inst.url("/api/v1/statuses"))
+        .bearer_auth(&alice.token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // Form bodies work as well as JSON.
+    let r = inst
+        .client
+        .post(inst.url("/api/v1/statuses/"))
+        .bearer_auth(&alice.token)
+        .form(&[("status", "Par formulaire")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn idempotency_key_gives_back_the_same_status() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, alice_id) = Api::user(&inst, "alice", "read write").await;
+    let send = |key: &'static str| {
+        inst.client
+            .post(inst.url("/api/v1/statuses"))
+            .bearer_auth(&alice.token)
+            .header("Idempotency-Key", key)
+            .json(&json!({"status": "Une seule fois"}))
+            .send()
+    };
+    let first: serde_json::Value = send("k-1").await.unwrap().json().await.unwrap();
+    let again: serde_json::Value = send("k-1").await.unwrap().json().await.unwrap();
+    let other: serde_json::Value = send("k-2").await.unwrap().json().await.unwrap();
+    assert_eq!(first["id"], again["id"]);
+    assert_ne!(first["id"], other["id"]);
+    let a = alice
+        .get(&format!("/api/v1/accounts/{alice_id}/statuses"))
+        .await;
+    assert_eq!(a.body.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn timelines_page_by_keyset_with_link_headers() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, alice_id) = Api::user(&inst, "alice", "read write follow").await;
+    let mut made = Vec::new();
+    for i in 0..5 {
+        made.push(alice.status(&format!("Message {i}")).await);
+    }
+    made.reverse(); // newest first
+    let a = alice.get("/api/v1/timelines/home?limit=2").await;
+    assert_eq!(ids(&a.body), made[..2].to_vec());
+    let link = a.link.expect("Link header");
+    let next = link
+        .split(", ")
+        .find(|l| l.ends_with("rel=\"next\""))
+        .unwrap()
+        .trim_start_matches('<')
+        .split('>')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        next,
+        format!(
+            "{}/api/v1/timelines/home?limit=2&max_id={}",
+            inst.base, made[1]
+        )
+    );
+    assert!(link.contains(&format!("min_id={}>; rel=\"prev\"", made[0])));
+    let a = alice.get(next.trim_start_matches(&inst.base)).await;
+    assert_eq!(ids(&a.body), made[2..4].to_vec());
+    let a = alice
+        .get(&format!("/api/v1/timelines/home?max_id={}", made[3]))
+        .await;
+    assert_eq!(ids(&a.body), vec![made[4].clone()]);
+    let a = alice
+        .get(&format!("/api/v1/timelines/home?max_id={}", made[4]))
+        .await;
+    assert_eq!(a.body, json!([]));
+    assert!(a.link.is_none(), "an empty page has no Link");
+    // min_id: the page just after it (oldest first), shown newest first.
+    let a = alice
+        .get(&format!(
+            "/api/v1/timelines/home?min_id={}&limit=2",
+            made[4]
+        ))
+        .await;
+    assert_eq!(ids(&a.body), vec![made[2].clone(), made[3].clone()]);
+    // since_id: the newest ones above it.
+    let a = alice
+        .get(&format!(
+            "/api/v1/timelines/home?since_id={}&limit=2",
+            made[4]
+        ))
+        .await;
+    assert_eq!(ids(&a.body), made[..2].to_vec());
+    let a = alice
+        .get(&format!(
+            "/api/v1/timelines/public?since_id={}&max_id={}",
+            made[3], made[0]
+        ))
+        .await;
+    assert_eq!(ids(&a.body), made[1..3].to_vec());
+    // Limits are clamped to 1..=40.
+    assert_eq!(
+        ids(&alice.get("/api/v1/timelines/public?limit=0").await.body).len(),
+        1
+    );
+    assert_eq!(
+        ids(&alice.get("/api/v1/timelines/public?limit=1000").await.body).len(),
+        5
+    );
+    // Other parameters survive in the Link header.
+    let a = alice
+        .get("/api/v1/timelines/public?local=true&limit=1")
+        .await;
+    assert!(a.link.unwrap().contains("local=true&limit=1&max_id="));
+    assert_eq!(
+        alice.get("/api/v1/timelines/public?remote=true").await.body,
+        json!([])
+    );
+    let a = alice
+        .get(&format!(
+            "/api/v1/accounts/{alice_id}/statuses?limit=3&exclude_reblogs=true"
+        ))
+        .await;
+    assert_eq!(ids(&a.body), made[..3].to_vec());
+}
+
+#[tokio::test]
+async fn following_people_and_communities_fills_home() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, alice_id) = Api::user(&inst, "alice", "read write follow").await;
+    let (bob, bob_id) = Api::user(&inst, "bob", "read write follow").await;
+    let (carol, _) = Api::user(&inst, "carol", "read write").await;
+    let owner = inst.create_user("dora").await;
+    let community = inst
+        .create_community(&owner.actor, "veille", MembershipPolicy::Open)
+        .await;
+    let closed = inst
+        .create_community(&owner.actor, "bureau", MembershipPolicy::Approval)
+        .await;
+
+    // A community is an account with group: true, found by lookup.
+    let a = alice
+        .get(&format!(
+            "/api/v1/accounts/lookup?acct=veille@{}",
+            inst.domain
+        ))
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["group"], true);
+    let community_id = a.body["id"].as_str().unwrap().to_string();
+    assert_eq!(community_id, community.actor.id.to_string());
+    assert_eq!(
+        alice
+            .get("/api/v1/accounts/lookup?acct=nobody")
+            .await
+            .status,
+        404
+    );
+
+    let a = alice
+        .post(
+            &format!("/api/v1/accounts/{community_id}/follow"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(a.status, 200);
+    assert_eq!(
+        (a.body["following"].as_bool(), a.body["requested"].as_bool()),
+        (Some(true), Some(false))
+    );
+    let a = alice
+        .post(
+            &format!("/api/v1/accounts/{}/follow", closed.actor.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (a.body["following"].as_bool(), a.body["requested"].as_bool()),
+        (Some(false), Some(true))
+    );
+    let a = alice
+        .post(&format!("/api/v1/accounts/{bob_id}/follow"), json!({}))
+        .await;
+    assert_eq!(a.body["following"], true);
+    let a = bob
+        .get(&format!(
+            "/api/v1/accounts/relationships?id[]={alice_id}&id[]={community_id}"
+        ))
+        .await;
+    assert_eq!(a.body[0]["followed_by"], true);
+    assert_eq!(a.body[1]["following"], false);
+    let a = bob
+        .get(&format!("/api/v1/accounts/{bob_id}/followers"))
+        .await;
+    assert_eq!(ids(&a.body), vec![alice_id.clone()]);
+    let a = alice
+        .get(&format!("/api/v1/accounts/{alice_id}/following"))
+        .await;
+    assert_eq!(ids(&a.body), vec![bob_id.clone(), community_id.clone()]);
+    let a = alice.get("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(a.body["following_count"], 2);
+    // Bob is told Alice follows him.
+    let a = bob.get("/api/v1/notifications?types[]=follow").await;
+    assert_eq!(a.body[0]["account"]["id"], alice_id);
+
+    // Carol writes in the community by mentioning it; the first line is the title.
+    let text = format!(
+        "@veille@{} Compte rendu de l’atelier\nTout s’est bien passé.",
+        inst.domain
+    );
+    let a = carol
+        .post("/api/v1/statuses", json!({"status": text}))
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let in_community = a.body["id"].as_str().unwrap().to_string();
+    assert_eq!(a.body["mentions"][0]["acct"], "veille");
+    let posts = inst
+        .with_db({
+            let id = community.actor.id;
+            move |conn, _| recolte::domain::content::community_posts(conn, id, None, 10)
+        })
+        .await
+        .unwrap();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].title, "Compte rendu de l’atelier");
+    let plain = carol.status("Hors communauté").await;
+    let from_bob = bob.status("Nouvelles de Bob").await;
+
+    // Alice's home: the community's post and Bob's, not Carol's own post.
+    let a = alice.get("/api/v1/timelines/home").await;
+    assert_eq!(ids(&a.body), vec![from_bob.clone(), in_community.clone()]);
+    assert!(!ids(&a.body).contains(&plain));
+    // Replies in the community reach its members too.
+    let a = bob
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Merci !", "in_reply_to_id": in_community}),
+        )
+        .await;
+    let reply = a.body["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        ids(&alice.get("/api/v1/timelines/home?limit=1").await.body),
+        vec![reply]
+    );
+
+    // Unfollow: the community's posts leave the home timeline.
+    let a = alice
+        .post(
+            &format!("/api/v1/accounts/{community_id}/unfollow"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(a.body["following"], false);
+    let a = alice
+        .post(&format!("/api/v1/accounts/{bob_id}/unfollow"), json!({}))
+        .await;
+    assert_eq!(a.body["following"], false);
+    assert_eq!(alice.get("/api/v1/timelines/home").await.body, json!([]));
+    assert_eq!(
+        alice
+            .post("/api/v1/accounts/999999/follow", json!({}))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        alice
+            .post(&format!("/api/v1/accounts/{alice_id}/follow"), json!({}))
+            .await
+            .status,
+        422
+    );
+
+    // A community mention with nothing else to say is refused.
+    let a = carol
+        .post(
+            "/api/v1/statuses",
+            json!({"status": format!("@veille@{}", inst.domain)}),
+        )
+        .await;
+    assert_eq!(a.status, 422);
+}
