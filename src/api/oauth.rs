@@ -178,7 +178,8 @@ fn with_request(mut page: AuthorizePage, request: &AuthorizationRequest) -> Auth
         .split(' ')
         .map(describe)
         .collect();
-    scopes.dedup();
+    let mut seen = std::collections::HashSet::new();
+    scopes.retain(|s| seen.insert(*s));
     page.scopes = scopes;
     page
 }

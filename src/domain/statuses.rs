@@ -526,24 +526,44 @@ impl StatusFacts {
             .collect();
         let mut facts = StatusFacts::default();
 
-        let like_rows: Vec<(i64, Option<i64>, Option<i64>)> = likes::table
-            .filter(
-                likes::post_id
-                    .eq_any(&post_ids)
-                    .or(likes::comment_id.eq_any(&comment_ids)),
-            )
-            .select((likes::actor_id, likes::post_id, likes::comment_id))
-            .load(conn)?;
-        for (actor, post, comment) in like_rows {
-            let status = post
-                .and_then(|p| status_of_post.get(&p))
-                .or_else(|| comment.and_then(|c| status_of_comment.get(&c)));
-            if let Some(&s) = status {
-                *facts.likes.entry(s).or_default() += 1;
-                if Some(actor) == viewer {
-                    facts.liked.insert(s);
-                }
+        let likes_of_posts = likes::table
+            .filter(likes::post_id.eq_any(&post_ids))
+            .group_by(likes::post_id)
+            .select((likes::post_id, diesel::dsl::count_star()))
+            .load::<(Option<i64>, i64)>(conn)?;
+        let likes_of_comments = likes::table
+            .filter(likes::comment_id.eq_any(&comment_ids))
+            .group_by(likes::comment_id)
+            .select((likes::comment_id, diesel::dsl::count_star()))
+            .load::<(Option<i64>, i64)>(conn)?;
+        let status_of = |post: Option<i64>, comment: Option<i64>| {
+            post.and_then(|p| status_of_post.get(&p))
+                .or_else(|| comment.and_then(|c| status_of_comment.get(&c)))
+                .copied()
+        };
+        for (post, n) in likes_of_posts {
+            if let Some(s) = status_of(post, None) {
+                facts.likes.insert(s, n);
             }
+        }
+        for (comment, n) in likes_of_comments {
+            if let Some(s) = status_of(None, comment) {
+                facts.likes.insert(s, n);
+            }
+        }
+        if let Some(viewer) = viewer {
+            let mine: Vec<(Option<i64>, Option<i64>)> = likes::table
+                .filter(likes::actor_id.eq(viewer))
+                .filter(
+                    likes::post_id
+                        .eq_any(&post_ids)
+                        .or(likes::comment_id.eq_any(&comment_ids)),
+                )
+                .select((likes::post_id, likes::comment_id))
+                .load(conn)?;
+            facts
+                .liked
+                .extend(mine.into_iter().filter_map(|(p, c)| status_of(p, c)));
         }
 
         // Direct answers: comments on a post with no parent, or on a comment.
