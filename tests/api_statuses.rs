@@ -537,3 +537,98 @@ async fn following_people_and_communities_fills_home() {
         .await;
     assert_eq!(a.status, 422);
 }
+
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..400 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+#[tokio::test]
+async fn search_resolves_and_follows_a_community_of_another_instance() {
+    let alpha = TestInstance::start(&[]).await;
+    let beta = TestInstance::start(&[]).await;
+    let (alice, _) = Api::user(&alpha, "alice", "read write follow").await;
+    let (carol, _) = Api::user(&beta, "carol", "read write").await;
+    let owner = beta.create_user("dora").await;
+    beta.create_community(&owner.actor, "veille", MembershipPolicy::Open)
+        .await;
+
+    // Unknown without resolve; found through federation with it.
+    let handle = format!("!veille@{}", beta.domain);
+    let query = |resolve: bool| {
+        format!(
+            "/api/v2/search?q={}&resolve={resolve}&type=accounts",
+            handle.replace('!', "%21").replace('@', "%40")
+        )
+    };
+    let a = alice.get(&query(false)).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.body["accounts"], json!([]));
+    let a = alice.get(&query(true)).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let community = a.body["accounts"][0].clone();
+    assert_eq!(community["acct"], format!("veille@{}", beta.domain));
+    assert_eq!(community["group"], true);
+    let id = community["id"].as_str().unwrap().to_string();
+    // Known now: a name prefix finds it, local accounts first.
+    let a = alice.get("/api/v2/search?q=ve").await;
+    assert_eq!(ids(&a.body["accounts"]), vec![id.clone()]);
+    assert_eq!(alice.get("/api/v2/search?q=").await.status, 422);
+
+    let a = alice
+        .post(&format!("/api/v1/accounts/{id}/follow"), json!({}))
+        .await;
+    assert_eq!(a.status, 200);
+    eventually("the community accepts the follow", || async {
+        alice
+            .get(&format!("/api/v1/accounts/relationships?id[]={id}"))
+            .await
+            .body[0]["following"]
+            == true
+    })
+    .await;
+
+    // What is written in the community on beta reaches alice's home on alpha.
+    let a = carol
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "@veille Sortie terrain jeudi\nRendez-vous à 9 h."}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let uri = a.body["uri"].as_str().unwrap().to_string();
+    eventually("the post arrives in alice's home", || async {
+        let home = alice.get("/api/v1/timelines/home").await.body;
+        home.as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["uri"] == uri.as_str())
+    })
+    .await;
+    let a = alice.get("/api/v1/timelines/home").await;
+    assert_eq!(
+        a.body[0]["account"]["acct"],
+        format!("carol@{}", beta.domain)
+    );
+    assert_eq!(
+        a.body[0]["mentions"][0]["acct"],
+        format!("veille@{}", beta.domain)
+    );
+    // Its URL finds it too.
+    let a = alice
+        .get(&format!(
+            "/api/v2/search?q={}&type=statuses",
+            uri.replace(':', "%3A").replace('/', "%2F")
+        ))
+        .await;
+    assert_eq!(a.body["statuses"][0]["uri"], uri);
+}

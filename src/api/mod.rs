@@ -16,6 +16,8 @@
 //! - `statuses.rs`: writing, reading and deleting statuses, threads, likes,
 //!   and the home and public timelines.
 //! - `notifications.rs`: notifications.
+//! - `search.rs`: search v2 (accounts by handle, URL or name; statuses by
+//!   URL), resolving unknown ones through federation.
 //! - `entities.rs`: every conversion from stored rows to Mastodon JSON.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -37,6 +39,7 @@ mod entities;
 mod instance;
 mod notifications;
 mod oauth;
+mod search;
 mod statuses;
 
 /// The API's routes, to merge into the web router.
@@ -101,6 +104,7 @@ pub fn router() -> Router<AppState> {
         ),
         ("/api/v1/timelines/home", get(statuses::home)),
         ("/api/v1/timelines/public", get(statuses::public)),
+        ("/api/v2/search", get(search::search)),
         ("/api/v1/notifications", get(notifications::list)),
         ("/api/v1/notifications/clear", post(notifications::clear)),
         (

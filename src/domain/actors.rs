@@ -381,3 +381,30 @@ pub fn by_ids(
         .map(|a| (a.id, a))
         .collect())
 }
+
+/// Known people and communities whose name starts with `prefix` (letters,
+/// digits and `_` only; anything else finds nothing): ours first, then
+/// by name.
+pub fn search_by_name(conn: &mut DbConn, prefix: &str, limit: i64) -> Result<Vec<Actor>, Error> {
+    let prefix = prefix.trim().to_lowercase();
+    if prefix.is_empty()
+        || !prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Ok(vec![]);
+    }
+    // `_` is a LIKE wildcard: escape it.
+    let pattern = format!("{}%", prefix.replace('_', "\\_"));
+    Ok(actors::table
+        .filter(actors::kind.ne(ActorKind::Application.as_str()))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(username) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .sql(" ESCAPE '\\'"),
+        )
+        .order((actors::local.desc(), actors::username.asc()))
+        .limit(limit)
+        .select(Actor::as_select())
+        .load(conn)?)
+}
