@@ -242,6 +242,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    bookmarks (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        status_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     idempotency_keys (user_id, idem_key) {
         user_id -> BigInt,
         idem_key -> Text,
@@ -280,4 +289,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     statuses,
     notifications,
     idempotency_keys,
+    bookmarks,
 );

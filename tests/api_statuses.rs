@@ -632,3 +632,99 @@ async fn search_resolves_and_follows_a_community_of_another_instance() {
         .await;
     assert_eq!(a.body["statuses"][0]["uri"], uri);
 }
+
+#[tokio::test]
+async fn favourites_favourited_by_and_bookmarks_are_paged_lists() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read write").await;
+    let (bob, bob_id) = Api::user(&inst, "bob", "read write").await;
+    let (carol, carol_id) = Api::user(&inst, "carol", "read write").await;
+    let first = alice.status("Premier").await;
+    let second = alice.status("Second").await;
+    let answer = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Réponse", "in_reply_to_id": first}),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    for id in [&second, &answer, &first] {
+        assert_eq!(
+            bob.post(&format!("/api/v1/statuses/{id}/favourite"), json!({}))
+                .await
+                .status,
+            200
+        );
+    }
+    carol
+        .post(&format!("/api/v1/statuses/{first}/favourite"), json!({}))
+        .await;
+    // Liked most recently first, two by two, following the Link header.
+    let a = bob.get("/api/v1/favourites?limit=2").await;
+    assert_eq!(ids(&a.body), vec![first.clone(), answer.clone()]);
+    let next = a.link.unwrap();
+    let next = next
+        .split('<')
+        .nth(1)
+        .unwrap()
+        .split('>')
+        .next()
+        .unwrap()
+        .trim_start_matches(&inst.base)
+        .to_string();
+    assert_eq!(ids(&bob.get(&next).await.body), vec![second.clone()]);
+    let a = alice
+        .get(&format!("/api/v1/statuses/{first}/favourited_by"))
+        .await;
+    assert_eq!(ids(&a.body), vec![carol_id.clone(), bob_id.clone()]);
+    let a = alice
+        .get(&format!("/api/v1/statuses/{first}/favourited_by?limit=1"))
+        .await;
+    assert_eq!(ids(&a.body), vec![carol_id]);
+    assert!(a.link.is_some());
+
+    // Bookmarks are private, kept once, and show in the status.
+    let a = bob
+        .post(&format!("/api/v1/statuses/{second}/bookmark"), json!({}))
+        .await;
+    assert_eq!(a.body["bookmarked"], true);
+    bob.post(&format!("/api/v1/statuses/{second}/bookmark"), json!({}))
+        .await;
+    bob.post(&format!("/api/v1/statuses/{answer}/bookmark"), json!({}))
+        .await;
+    assert_eq!(
+        ids(&bob.get("/api/v1/bookmarks").await.body),
+        vec![answer.clone(), second.clone()]
+    );
+    assert_eq!(alice.get("/api/v1/bookmarks").await.body, json!([]));
+    assert_eq!(
+        alice.get(&format!("/api/v1/statuses/{second}")).await.body["bookmarked"],
+        false
+    );
+    let a = bob
+        .post(&format!("/api/v1/statuses/{second}/unbookmark"), json!({}))
+        .await;
+    assert_eq!(a.body["bookmarked"], false);
+    assert_eq!(
+        ids(&bob.get("/api/v1/bookmarks").await.body),
+        vec![answer.clone()]
+    );
+    assert_eq!(
+        bob.post("/api/v1/statuses/999999/bookmark", json!({}))
+            .await
+            .status,
+        404
+    );
+
+    // A deleted status leaves both lists.
+    alice.delete(&format!("/api/v1/statuses/{answer}")).await;
+    assert_eq!(bob.get("/api/v1/bookmarks").await.body, json!([]));
+    assert_eq!(
+        ids(&bob.get("/api/v1/favourites").await.body),
+        vec![first, second]
+    );
+}

@@ -131,7 +131,7 @@ pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<V
         "favourited": facts.liked.contains(&id),
         "reblogged": false,
         "muted": false,
-        "bookmarked": false,
+        "bookmarked": facts.bookmarked.contains(&id),
         "pinned": pinned,
         "reblog": null,
         "application": null,

@@ -14,7 +14,7 @@
 //! - `accounts.rs`: accounts, their statuses and follows, relationships,
 //!   registration.
 //! - `statuses.rs`: writing, reading and deleting statuses, threads, likes,
-//!   and the home and public timelines.
+//!   bookmarks, and the home and public timelines.
 //! - `notifications.rs`: notifications.
 //! - `search.rs`: search v2 (accounts by handle, URL or name; statuses by
 //!   URL), resolving unknown ones through federation.
@@ -102,6 +102,17 @@ pub fn router() -> Router<AppState> {
             "/api/v1/statuses/{id}/unfavourite",
             post(statuses::unfavourite),
         ),
+        (
+            "/api/v1/statuses/{id}/favourited_by",
+            get(statuses::favourited_by),
+        ),
+        ("/api/v1/statuses/{id}/bookmark", post(statuses::bookmark)),
+        (
+            "/api/v1/statuses/{id}/unbookmark",
+            post(statuses::unbookmark),
+        ),
+        ("/api/v1/favourites", get(statuses::favourites)),
+        ("/api/v1/bookmarks", get(statuses::bookmarks)),
         ("/api/v1/timelines/home", get(statuses::home)),
         ("/api/v1/timelines/public", get(statuses::public)),
         ("/api/v2/search", get(search::search)),

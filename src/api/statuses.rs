@@ -1,6 +1,7 @@
 //! Statuses: writing one (with `Idempotency-Key`), reading, deleting,
-//! its thread, likes (favourites), and the home and public timelines as
-//! keyset pages with `Link` headers.
+//! its thread, likes (favourites) and who gave them, bookmarks, and the
+//! home and public timelines, favourites and bookmarks as keyset pages
+//! with `Link` headers.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
@@ -12,7 +13,7 @@ use super::{entities, paged, path_id, run, ApiError, ApiResult, Auth, Params, Qu
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::domain::content::{self, Target};
-use crate::domain::statuses::{self, NewStatus, Status, StatusFacts, Timeline};
+use crate::domain::statuses::{self, AccountFacts, NewStatus, Status, StatusFacts, Timeline};
 use crate::error::Error;
 use crate::web::AppState;
 
@@ -205,4 +206,105 @@ pub async fn public(
     };
     let viewer = auth.viewer().map(|a| a.actor.id);
     timeline(state, uri, params, which, viewer).await
+}
+
+/// A domain listing of (key, status) pairs for an actor.
+type KeyedStatuses = fn(&mut DbConn, i64, &statuses::Page) -> Result<Vec<(i64, Status)>, Error>;
+
+/// A page of (key, status) pairs as JSON, linked by key (like or bookmark id).
+async fn keyed_list(
+    state: AppState,
+    uri: Uri,
+    params: Params,
+    viewer: i64,
+    list: KeyedStatuses,
+) -> ApiResult {
+    let page = params.page()?;
+    let (keys, body) = run(&state, move |conn, config| {
+        let rows = list(conn, viewer, &page)?;
+        let keys: Vec<i64> = rows.iter().map(|(k, _)| *k).collect();
+        let found: Vec<Status> = rows.into_iter().map(|(_, s)| s).collect();
+        let facts = StatusFacts::load(conn, &found, Some(viewer))?;
+        Ok((keys, entities::statuses(config, &found, &facts)))
+    })
+    .await?;
+    Ok(paged(&state, &uri, &keys, body))
+}
+
+pub async fn favourites(
+    State(state): State<AppState>,
+    auth: Auth,
+    uri: Uri,
+    Query(params): Query,
+) -> ApiResult {
+    let me = auth.user("read:favourites")?.actor.id;
+    keyed_list(state, uri, params, me, statuses::liked_by).await
+}
+
+pub async fn bookmarks(
+    State(state): State<AppState>,
+    auth: Auth,
+    uri: Uri,
+    Query(params): Query,
+) -> ApiResult {
+    let me = auth.user("read:bookmarks")?.actor.id;
+    keyed_list(state, uri, params, me, statuses::bookmarked_by).await
+}
+
+async fn change_bookmark(state: AppState, auth: Auth, id: String, keep: bool) -> ApiResult {
+    let me = auth.user("write:bookmarks")?.actor.id;
+    let id = path_id(&id)?;
+    let body = run(&state, move |conn, config| {
+        let status = statuses::by_id(conn, id)?;
+        if keep {
+            statuses::bookmark(conn, me, &status)?;
+        } else {
+            statuses::unbookmark(conn, me, &status)?;
+        }
+        status_json(conn, config, &status, Some(me))
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+pub async fn bookmark(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    change_bookmark(state, auth, id, true).await
+}
+
+pub async fn unbookmark(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    change_bookmark(state, auth, id, false).await
+}
+
+pub async fn favourited_by(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    Query(params): Query,
+) -> ApiResult {
+    let id = path_id(&id)?;
+    let page = params.page()?;
+    let (keys, body) = run(&state, move |conn, config| {
+        let status = statuses::by_id(conn, id)?;
+        let rows = statuses::likers(conn, &status, &page)?;
+        let ids: Vec<i64> = rows.iter().map(|(_, a)| a.id).collect();
+        let counts = AccountFacts::load(conn, &ids)?;
+        let body: Vec<Value> = rows
+            .iter()
+            .map(|(_, a)| entities::account(config, a, &counts))
+            .collect();
+        Ok((
+            rows.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            Value::Array(body),
+        ))
+    })
+    .await?;
+    Ok(paged(&state, &uri, &keys, body))
 }

@@ -481,6 +481,7 @@ pub fn page(
     which: FollowList,
     page: &super::statuses::Page,
 ) -> Result<Vec<(i64, Actor)>, Error> {
+    use super::statuses::keyset;
     let mut query = follows::table
         .filter(follows::state.eq("accepted"))
         .select((follows::id, follows::follower_id, follows::target_id))
@@ -489,18 +490,7 @@ pub fn page(
         FollowList::FollowersOf(id) => query.filter(follows::target_id.eq(id)),
         FollowList::FollowedBy(id) => query.filter(follows::follower_id.eq(id)),
     };
-    if let Some(max) = page.max_id {
-        query = query.filter(follows::id.lt(max));
-    }
-    if let Some(min) = page.lower() {
-        query = query.filter(follows::id.gt(min));
-    }
-    query = if page.ascending() {
-        query.order(follows::id.asc())
-    } else {
-        query.order(follows::id.desc())
-    };
-    let rows: Vec<(i64, i64, i64)> = page.finish(query.limit(page.limit).load(conn)?);
+    let rows: Vec<(i64, i64, i64)> = page.finish(keyset!(query, follows::id, page).load(conn)?);
     let other = |(_, follower, target): &(i64, i64, i64)| match which {
         FollowList::FollowersOf(_) => *follower,
         FollowList::FollowedBy(_) => *target,

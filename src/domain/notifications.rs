@@ -6,7 +6,7 @@
 
 use diesel::prelude::*;
 
-use super::statuses::Page;
+use super::statuses::{keyset, Page};
 use crate::db::DbConn;
 use crate::error::Error;
 use crate::schema::notifications;
@@ -42,23 +42,12 @@ pub fn list(
     kinds: &[&str],
     page: &Page,
 ) -> Result<Vec<Notification>, Error> {
-    let mut query = notifications::table
+    let query = notifications::table
         .filter(notifications::recipient_id.eq(recipient_id))
         .filter(notifications::kind.eq_any(kinds))
         .select(Notification::as_select())
         .into_boxed();
-    if let Some(max) = page.max_id {
-        query = query.filter(notifications::id.lt(max));
-    }
-    if let Some(min) = page.lower() {
-        query = query.filter(notifications::id.gt(min));
-    }
-    query = if page.ascending() {
-        query.order(notifications::id.asc())
-    } else {
-        query.order(notifications::id.desc())
-    };
-    Ok(page.finish(query.limit(page.limit).load(conn)?))
+    Ok(page.finish(keyset!(query, notifications::id, page).load(conn)?))
 }
 
 /// One notification of an actor.

@@ -17,7 +17,28 @@ use super::content::{self, Comment, Post, PostDraft, Target};
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::schema::{comments, follows, idempotency_keys, likes, posts, statuses};
+use crate::schema::{bookmarks, comments, follows, idempotency_keys, likes, posts, statuses};
+
+/// Applies a keyset page to a query ordered by `$id` (a macro: each
+/// table's boxed query is its own type).
+macro_rules! keyset {
+    ($query:expr, $id:expr, $page:expr) => {{
+        let mut query = $query;
+        if let Some(max) = $page.max_id {
+            query = query.filter($id.lt(max));
+        }
+        if let Some(min) = $page.lower() {
+            query = query.filter($id.gt(min));
+        }
+        if $page.ascending() {
+            query.order($id.asc())
+        } else {
+            query.order($id.desc())
+        }
+        .limit($page.limit)
+    }};
+}
+pub(crate) use keyset;
 
 /// Longest status text accepted, in characters.
 pub const STATUS_MAX_CHARS: usize = 5000;
@@ -122,18 +143,7 @@ pub fn timeline(conn: &mut DbConn, which: Timeline, page: &Page) -> Result<Vec<S
             }
         }
     }
-    if let Some(max) = page.max_id {
-        query = query.filter(statuses::id.lt(max));
-    }
-    if let Some(min) = page.lower() {
-        query = query.filter(statuses::id.gt(min));
-    }
-    query = if page.ascending() {
-        query.order(statuses::id.asc())
-    } else {
-        query.order(statuses::id.desc())
-    };
-    let rows = query.limit(page.limit).load(conn)?;
+    let rows = keyset!(query, statuses::id, page).load(conn)?;
     load(conn, page.finish(rows))
 }
 
@@ -466,6 +476,8 @@ pub struct StatusFacts {
     pub replies: HashMap<i64, i64>,
     /// Statuses the viewer liked.
     pub liked: HashSet<i64>,
+    /// Statuses the viewer bookmarked.
+    pub bookmarked: HashSet<i64>,
     /// What each answer answers: (status id, its author's actor id).
     pub in_reply_to: HashMap<i64, (i64, i64)>,
     pub accounts: AccountFacts,
@@ -565,6 +577,16 @@ impl StatusFacts {
                 .liked
                 .extend(mine.into_iter().filter_map(|(p, c)| status_of(p, c)));
         }
+        if let Some(viewer) = viewer {
+            let ids: Vec<i64> = page.iter().map(|s| s.row.id).collect();
+            facts.bookmarked = bookmarks::table
+                .filter(bookmarks::actor_id.eq(viewer))
+                .filter(bookmarks::status_id.eq_any(&ids))
+                .select(bookmarks::status_id)
+                .load::<i64>(conn)?
+                .into_iter()
+                .collect();
+        }
 
         // Direct answers: comments on a post with no parent, or on a comment.
         let answers_to_posts = comments::table
@@ -630,6 +652,101 @@ impl StatusFacts {
         facts.accounts = AccountFacts::load(conn, &actor_ids)?;
         Ok(facts)
     }
+}
+
+/// Statuses an actor liked, newest like first, keyset-paged by like id.
+pub fn liked_by(
+    conn: &mut DbConn,
+    actor_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, Status)>, Error> {
+    let query = likes::table
+        .filter(likes::actor_id.eq(actor_id))
+        .select((likes::id, likes::post_id, likes::comment_id))
+        .into_boxed();
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> =
+        page.finish(keyset!(query, likes::id, page).load(conn)?);
+    let post_ids: Vec<i64> = rows.iter().filter_map(|r| r.1).collect();
+    let comment_ids: Vec<i64> = rows.iter().filter_map(|r| r.2).collect();
+    let found_rows = rows_of(conn, &post_ids, &comment_ids)?;
+    let found = load(conn, found_rows)?;
+    Ok(rows
+        .iter()
+        .filter_map(|(like, post, comment)| {
+            let status = found.iter().find(|s| {
+                (post.is_some() && s.row.post_id == *post)
+                    || (comment.is_some() && s.row.comment_id == *comment)
+            })?;
+            (!status.row.deleted).then(|| (*like, status.clone()))
+        })
+        .collect())
+}
+
+/// Who liked a status, newest like first, keyset-paged by like id.
+pub fn likers(conn: &mut DbConn, status: &Status, page: &Page) -> Result<Vec<(i64, Actor)>, Error> {
+    let mut query = likes::table
+        .select((likes::id, likes::actor_id))
+        .into_boxed();
+    query = match &status.target {
+        Target::Post(p) => query.filter(likes::post_id.eq(p.id)),
+        Target::Comment(c) => query.filter(likes::comment_id.eq(c.id)),
+    };
+    let rows: Vec<(i64, i64)> = page.finish(keyset!(query, likes::id, page).load(conn)?);
+    let ids: Vec<i64> = rows.iter().map(|(_, a)| *a).collect();
+    let mut found = actors::by_ids(conn, &ids)?;
+    Ok(rows
+        .iter()
+        .filter_map(|(like, actor)| Some((*like, found.remove(actor)?)))
+        .collect())
+}
+
+/// Keeps a status for later (once; keeping it again changes nothing).
+pub fn bookmark(conn: &mut DbConn, actor_id: i64, status: &Status) -> Result<(), Error> {
+    let inserted = diesel::insert_into(bookmarks::table)
+        .values((
+            bookmarks::actor_id.eq(actor_id),
+            bookmarks::status_id.eq(status.row.id),
+            bookmarks::created_at.eq(super::now()),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_)
+        | Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Forgets a kept status (not kept: nothing changes).
+pub fn unbookmark(conn: &mut DbConn, actor_id: i64, status: &Status) -> Result<(), Error> {
+    diesel::delete(
+        bookmarks::table
+            .filter(bookmarks::actor_id.eq(actor_id))
+            .filter(bookmarks::status_id.eq(status.row.id)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// An actor's kept statuses, newest bookmark first, keyset-paged by bookmark id.
+pub fn bookmarked_by(
+    conn: &mut DbConn,
+    actor_id: i64,
+    page: &Page,
+) -> Result<Vec<(i64, Status)>, Error> {
+    let query = bookmarks::table
+        .filter(bookmarks::actor_id.eq(actor_id))
+        .select((bookmarks::id, bookmarks::status_id))
+        .into_boxed();
+    let rows: Vec<(i64, i64)> = page.finish(keyset!(query, bookmarks::id, page).load(conn)?);
+    let ids: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
+    let found = by_ids(conn, &ids)?;
+    Ok(rows
+        .iter()
+        .filter_map(|(b, s)| Some((*b, found.iter().find(|f| f.row.id == *s)?.clone())))
+        .collect())
 }
 
 #[cfg(test)]

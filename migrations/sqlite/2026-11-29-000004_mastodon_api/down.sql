@@ -1,3 +1,4 @@
+DROP TABLE bookmarks;
 DROP TABLE idempotency_keys;
 DROP TRIGGER notifications_follow;
 DROP TRIGGER notifications_like;

@@ -129,3 +129,13 @@ CREATE TABLE idempotency_keys (
     created_at TIMESTAMP NOT NULL,
     PRIMARY KEY (user_id, idem_key)
 );
+
+-- Bookmarks: statuses a member keeps for later (seen only by them).
+CREATE TABLE bookmarks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    actor_id BIGINT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    status_id BIGINT NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE UNIQUE INDEX bookmarks_pair ON bookmarks (actor_id, status_id);
+CREATE INDEX bookmarks_actor ON bookmarks (actor_id, id);
