@@ -728,3 +728,102 @@ async fn favourites_favourited_by_and_bookmarks_are_paged_lists() {
         vec![first, second]
     );
 }
+
+#[tokio::test]
+async fn edits_sources_history_search_and_follow_requests() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, alice_id) = Api::user(&inst, "alice", "read write follow").await;
+    let (bob, bob_id) = Api::user(&inst, "bob", "read write follow").await;
+
+    let id = alice.status("Premier jet").await;
+    let a = alice.get(&format!("/api/v1/statuses/{id}/source")).await;
+    assert_eq!(a.body["text"], "Premier jet");
+    let put = |token: &str, text: &str| {
+        inst.client
+            .put(inst.url(&format!("/api/v1/statuses/{id}")))
+            .bearer_auth(token.to_string())
+            .json(&json!({ "status": text }))
+            .send()
+    };
+    let r = put(&bob.token, "Pas à moi").await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = put(&alice.token, "  ").await.unwrap();
+    assert_eq!(r.status(), 422);
+    let r = put(&alice.token, "Version *revue*").await.unwrap();
+    assert_eq!(r.status(), 200);
+    let edited: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(edited["id"], id);
+    assert_eq!(edited["content"], "<p>Version <em>revue</em></p>\n");
+    assert!(edited["edited_at"].is_string());
+    let a = alice.get(&format!("/api/v1/statuses/{id}/history")).await;
+    assert_eq!(a.body[0]["content"], edited["content"]);
+    assert_eq!(a.body[0]["created_at"], edited["edited_at"]);
+
+    // Account search by name prefix and by handle.
+    let a = bob.get("/api/v1/accounts/search?q=al").await;
+    assert_eq!(ids(&a.body), vec![alice_id.clone()]);
+    let a = bob
+        .get(&format!("/api/v1/accounts/search?q=@alice@{}", inst.domain))
+        .await;
+    assert_eq!(ids(&a.body), vec![alice_id.clone()]);
+    assert_eq!(
+        bob.get("/api/v1/accounts/search?q=%25").await.body,
+        json!([])
+    );
+    let a = bob
+        .get(&format!(
+            "/api/v1/accounts/familiar_followers?id[]={alice_id}"
+        ))
+        .await;
+    assert_eq!(a.body, json!([{ "id": alice_id, "accounts": [] }]));
+
+    // A locked account answers follow requests.
+    inst.with_db(|conn, _| {
+        use diesel::prelude::*;
+        use recolte::schema::actors;
+        diesel::update(actors::table.filter(actors::username.eq("alice")))
+            .set(actors::manually_approves_followers.eq(true))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+    let a = bob
+        .post(&format!("/api/v1/accounts/{alice_id}/follow"), json!({}))
+        .await;
+    assert_eq!(a.body["requested"], true);
+    let a = alice.get("/api/v1/follow_requests").await;
+    assert_eq!(ids(&a.body), vec![bob_id.clone()]);
+    let a = alice
+        .get("/api/v1/notifications?types[]=follow_request")
+        .await;
+    assert_eq!(a.body[0]["account"]["id"], bob_id);
+    assert_eq!(
+        bob.post(
+            &format!("/api/v1/follow_requests/{alice_id}/authorize"),
+            json!({})
+        )
+        .await
+        .status,
+        404
+    );
+    let a = alice
+        .post(
+            &format!("/api/v1/follow_requests/{bob_id}/authorize"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.body["followed_by"], true);
+    assert_eq!(alice.get("/api/v1/follow_requests").await.body, json!([]));
+    assert_eq!(
+        alice
+            .post(
+                &format!("/api/v1/follow_requests/{bob_id}/reject"),
+                json!({})
+            )
+            .await
+            .status,
+        404
+    );
+}

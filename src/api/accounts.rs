@@ -1,7 +1,8 @@
 //! Accounts: the signed-in one, any known one by id or handle, their
 //! statuses, followers and following (keyset pages), follow and unfollow
 //! (a community is an account with `group: true`: following it joins it),
-//! relationships, and registration through an app token.
+//! relationships, requests to follow a locked account, account search,
+//! and registration through an app token.
 
 use axum::extract::{Path, State};
 use axum::http::Uri;
@@ -238,4 +239,91 @@ pub async fn register(State(state): State<AppState>, auth: Auth, params: Params)
     })
     .await?;
     Ok(Json(entities::token(&issued)).into_response())
+}
+
+/// Accounts whose name starts with `q` (`@` and a domain allowed).
+pub async fn search(State(state): State<AppState>, auth: Auth, Query(params): Query) -> ApiResult {
+    auth.user("read:accounts")?;
+    let q = params.text("q").unwrap_or_default();
+    let limit = params.page()?.limit;
+    let body = run(&state, move |conn, config| {
+        let name = q.trim().trim_start_matches('@');
+        let found = match name.split_once('@') {
+            Some((n, d)) => actors::find_by_handle(conn, n, d)?.into_iter().collect(),
+            None => actors::search_by_name(conn, name, limit)?,
+        };
+        let ids: Vec<i64> = found.iter().map(|a| a.id).collect();
+        let counts = AccountFacts::load(conn, &ids)?;
+        Ok(found
+            .iter()
+            .map(|a| entities::account(config, a, &counts))
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+/// Followers of each account that the viewer follows too: none computed
+/// yet, one empty entry per account asked.
+pub async fn familiar_followers(auth: Auth, Query(params): Query) -> ApiResult {
+    auth.user("read:follows")?;
+    let body: Vec<Value> = params
+        .list("id")
+        .iter()
+        .take(100)
+        .map(|id| serde_json::json!({ "id": id, "accounts": [] }))
+        .collect();
+    Ok(Json(body).into_response())
+}
+
+/// Pending requests to follow the signed-in account.
+pub async fn follow_requests(State(state): State<AppState>, auth: Auth) -> ApiResult {
+    let me = auth.user("read:follows")?.actor.id;
+    let body = run(&state, move |conn, config| {
+        let pending = follows::pending_requests(conn, me)?;
+        let ids: Vec<i64> = pending.iter().map(|(_, a)| a.id).collect();
+        let counts = AccountFacts::load(conn, &ids)?;
+        Ok(pending
+            .iter()
+            .map(|(_, a)| entities::account(config, a, &counts))
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+/// Accepts or rejects the request of account `id` to follow the signed-in one.
+async fn answer_request(state: AppState, auth: Auth, id: String, accept: bool) -> ApiResult {
+    let me = auth.user("write:follows")?.actor.clone();
+    let id = path_id(&id)?;
+    let body = run(&state, move |conn, config| {
+        let request = follows::find(conn, id, me.id)?
+            .filter(|f| f.state() == follows::FollowState::Pending)
+            .ok_or_else(|| Error::NotFound("Record not found".into()))?;
+        if accept {
+            follows::accept(conn, config, request.id, &me)?;
+        } else {
+            follows::reject(conn, config, request.id, &me)?;
+        }
+        let (mine, theirs) = follows::between(conn, me.id, &[id])?;
+        Ok(entities::relationship(id, mine.first(), theirs.first()))
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+pub async fn authorize_request(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    answer_request(state, auth, id, true).await
+}
+
+pub async fn reject_request(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    answer_request(state, auth, id, false).await
 }

@@ -12,9 +12,9 @@
 //! - `instance.rs`: instance v1/v2, peers, activity, rules, and the small
 //!   read-only lists apps load at start (preferences, emojis, filters…).
 //! - `accounts.rs`: accounts, their statuses and follows, relationships,
-//!   registration.
-//! - `statuses.rs`: writing, reading and deleting statuses, threads, likes,
-//!   bookmarks, and the home and public timelines.
+//!   follow requests, account search, registration.
+//! - `statuses.rs`: writing, editing, reading and deleting statuses,
+//!   threads, likes, bookmarks, and the home and public timelines.
 //! - `notifications.rs`: notifications.
 //! - `search.rs`: search v2 (accounts by handle, URL or name; statuses by
 //!   URL), resolving unknown ones through federation.
@@ -81,6 +81,20 @@ pub fn router() -> Router<AppState> {
             get(accounts::verify_credentials),
         ),
         ("/api/v1/accounts/lookup", get(accounts::lookup)),
+        ("/api/v1/accounts/search", get(accounts::search)),
+        (
+            "/api/v1/accounts/familiar_followers",
+            get(accounts::familiar_followers),
+        ),
+        ("/api/v1/follow_requests", get(accounts::follow_requests)),
+        (
+            "/api/v1/follow_requests/{id}/authorize",
+            post(accounts::authorize_request),
+        ),
+        (
+            "/api/v1/follow_requests/{id}/reject",
+            post(accounts::reject_request),
+        ),
         (
             "/api/v1/accounts/relationships",
             get(accounts::relationships),
@@ -94,9 +108,13 @@ pub fn router() -> Router<AppState> {
         ("/api/v1/statuses", post(statuses::create)),
         (
             "/api/v1/statuses/{id}",
-            get(statuses::show).delete(statuses::remove),
+            get(statuses::show)
+                .put(statuses::edit)
+                .delete(statuses::remove),
         ),
         ("/api/v1/statuses/{id}/context", get(statuses::context)),
+        ("/api/v1/statuses/{id}/source", get(statuses::source)),
+        ("/api/v1/statuses/{id}/history", get(statuses::history)),
         ("/api/v1/statuses/{id}/favourite", post(statuses::favourite)),
         (
             "/api/v1/statuses/{id}/unfavourite",

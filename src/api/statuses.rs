@@ -1,7 +1,7 @@
-//! Statuses: writing one (with `Idempotency-Key`), reading, deleting,
-//! its thread, likes (favourites) and who gave them, bookmarks, and the
-//! home and public timelines, favourites and bookmarks as keyset pages
-//! with `Link` headers.
+//! Statuses: writing one (with `Idempotency-Key`), editing it (with its
+//! source and history), reading, deleting, its thread, likes (favourites)
+//! and who gave them, bookmarks; and the home and public timelines,
+//! favourites and bookmarks as keyset pages with `Link` headers.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
@@ -307,4 +307,70 @@ pub async fn favourited_by(
     })
     .await?;
     Ok(paged(&state, &uri, &keys, body))
+}
+
+/// The author edits a status (`PUT`): new text, same id.
+pub async fn edit(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult {
+    let account = auth.user("write:statuses")?.clone();
+    let id = path_id(&id)?;
+    let text = params.text("status").unwrap_or_default();
+    let language = params.text("language").filter(|l| !l.is_empty());
+    let body = run(&state, move |conn, config| {
+        let status = statuses::by_id(conn, id)?;
+        let edited = statuses::edit(conn, config, &account, &status, &text, language)?;
+        status_json(conn, config, &edited, Some(account.actor.id))
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+/// What an edit form starts from.
+pub async fn source(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    auth.user("read:statuses")?;
+    let id = path_id(&id)?;
+    let text = run(&state, move |conn, _| {
+        Ok(match statuses::by_id(conn, id)?.target {
+            Target::Post(p) => p.source,
+            Target::Comment(c) => c.source,
+        })
+    })
+    .await?;
+    Ok(Json(json!({ "id": id.to_string(), "text": text, "spoiler_text": "" })).into_response())
+}
+
+/// Edit history: earlier versions are not kept, so it holds the current
+/// version only, dated by its last edit.
+pub async fn history(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id = path_id(&id)?;
+    let viewer = auth.viewer().map(|a| a.actor.id);
+    let body = run(&state, move |conn, config| {
+        let status = statuses::by_id(conn, id)?;
+        let full = status_json(conn, config, &status, viewer)?;
+        let at = full["edited_at"].clone();
+        Ok(json!([{
+            "content": full["content"],
+            "spoiler_text": "",
+            "sensitive": false,
+            "created_at": if at.is_null() { full["created_at"].clone() } else { at },
+            "account": full["account"],
+            "poll": null,
+            "media_attachments": [],
+            "emojis": [],
+        }]))
+    })
+    .await?;
+    Ok(Json(body).into_response())
 }

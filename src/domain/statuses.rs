@@ -236,16 +236,7 @@ pub fn create(
     new: &NewStatus,
     idempotency_key: Option<&str>,
 ) -> Result<Status, Error> {
-    let text = new.text.trim();
-    if text.is_empty() {
-        return Err(Error::invalid("status", "can't be blank"));
-    }
-    if text.chars().count() > STATUS_MAX_CHARS {
-        return Err(Error::invalid(
-            "status",
-            format!("must be at most {STATUS_MAX_CHARS} characters long"),
-        ));
-    }
+    let text = validate_text(&new.text)?;
     let key = idempotency_key.map(str::trim).filter(|k| !k.is_empty());
     if key.is_some_and(|k| k.len() > IDEMPOTENCY_KEY_MAX) {
         return Err(Error::invalid(
@@ -306,6 +297,51 @@ pub fn create(
         }
         Ok(status)
     })
+}
+
+/// The author edits a status's text (and language); a post keeps its
+/// title and link.
+pub fn edit(
+    conn: &mut DbConn,
+    config: &Config,
+    author: &Account,
+    status: &Status,
+    text: &str,
+    language: Option<String>,
+) -> Result<Status, Error> {
+    let text = validate_text(text)?;
+    let draft = match &status.target {
+        Target::Post(p) => PostDraft {
+            title: p.title.clone(),
+            body: text.to_string(),
+            link: p.link_url.clone(),
+            language: language.or_else(|| p.language.clone()),
+        },
+        Target::Comment(_) => PostDraft {
+            body: text.to_string(),
+            ..PostDraft::default()
+        },
+    };
+    let target = content::edit(conn, config, &author.actor, &status.target, &draft)?;
+    Ok(Status {
+        row: status.row.clone(),
+        target,
+    })
+}
+
+/// A status text: not blank, at most [`STATUS_MAX_CHARS`]; returned trimmed.
+fn validate_text(text: &str) -> Result<&str, Error> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::invalid("status", "can't be blank"));
+    }
+    if text.chars().count() > STATUS_MAX_CHARS {
+        return Err(Error::invalid(
+            "status",
+            format!("must be at most {STATUS_MAX_CHARS} characters long"),
+        ));
+    }
+    Ok(text)
 }
 
 fn by_idempotency_key(conn: &mut DbConn, user_id: i64, key: &str) -> Result<Option<Status>, Error> {
