@@ -251,6 +251,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    markers (actor_id, timeline) {
+        actor_id -> BigInt,
+        timeline -> Text,
+        last_read_id -> BigInt,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     idempotency_keys (user_id, idem_key) {
         user_id -> BigInt,
         idem_key -> Text,
@@ -290,4 +300,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     idempotency_keys,
     bookmarks,
+    markers,
 );

@@ -827,3 +827,80 @@ async fn edits_sources_history_search_and_follow_requests() {
         404
     );
 }
+
+#[tokio::test]
+async fn markers_and_unread_notifications() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read write").await;
+    let (bob, _) = Api::user(&inst, "bob", "read write").await;
+    let id = alice.status("Bonjour").await;
+    for text in ["Un", "Deux", "Trois"] {
+        bob.post(
+            "/api/v1/statuses",
+            json!({"status": text, "in_reply_to_id": id}),
+        )
+        .await;
+    }
+    assert_eq!(
+        alice.get("/api/v1/markers?timeline[]=home").await.body,
+        json!({})
+    );
+    assert_eq!(
+        alice.get("/api/v1/notifications/unread_count").await.body["count"],
+        3
+    );
+    assert_eq!(
+        alice
+            .get("/api/v1/notifications/unread_count?limit=2")
+            .await
+            .body["count"],
+        2
+    );
+    let list = alice.get("/api/v1/notifications").await.body;
+    let second = list[1]["id"].as_str().unwrap().to_string();
+
+    // JSON or form, as apps send it; each save raises the version.
+    let a = alice
+        .post(
+            "/api/v1/markers",
+            json!({"notifications": {"last_read_id": second}}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["notifications"]["last_read_id"], second);
+    assert_eq!(a.body["notifications"]["version"], 1);
+    assert_eq!(
+        alice.get("/api/v1/notifications/unread_count").await.body["count"],
+        1
+    );
+    let r = inst
+        .client
+        .post(inst.url("/api/v1/markers"))
+        .bearer_auth(&alice.token)
+        .form(&[
+            ("home[last_read_id]", id.as_str()),
+            ("notifications[last_read_id]", &second),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let a = alice
+        .get("/api/v1/markers?timeline[]=home&timeline[]=notifications")
+        .await;
+    assert_eq!(a.body["home"]["last_read_id"], id);
+    assert_eq!(a.body["notifications"]["version"], 2);
+    assert!(a.body["home"]["updated_at"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
+    assert_eq!(
+        alice
+            .post("/api/v1/markers", json!({"home": {"last_read_id": "x"}}))
+            .await
+            .status,
+        422
+    );
+    assert_eq!(alice.post("/api/v1/markers", json!({})).await.status, 422);
+    assert_eq!(bob.get("/api/v1/markers").await.body, json!({}));
+}

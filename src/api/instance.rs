@@ -2,8 +2,7 @@
 //! which Ice Cubes needs) and `/api/v2/instance` (with `api_versions`, which
 //! Ivory and Mastodon.py need), peers, weekly activity, rules, and the
 //! small per-user lists apps load at start-up that Récolte keeps empty for
-//! now (filters, lists, conversations, emojis, trends), plus preferences
-//! and markers.
+//! now (filters, lists, conversations, emojis, trends), plus preferences.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -155,9 +154,4 @@ pub async fn preferences(auth: Auth) -> ApiResult {
         "reading:expand:spoilers": false,
     }))
     .into_response())
-}
-
-pub async fn markers(auth: Auth) -> ApiResult {
-    auth.user("read:statuses")?;
-    Ok(Json(json!({})).into_response())
 }

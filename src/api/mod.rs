@@ -15,7 +15,7 @@
 //!   follow requests, account search, registration.
 //! - `statuses.rs`: writing, editing, reading and deleting statuses,
 //!   threads, likes, bookmarks, and the home and public timelines.
-//! - `notifications.rs`: notifications.
+//! - `notifications.rs`: notifications, their unread count, and markers.
 //! - `search.rs`: search v2 (accounts by handle, URL or name; statuses by
 //!   URL), resolving unknown ones through federation.
 //! - `entities.rs`: every conversion from stored rows to Mastodon JSON.
@@ -74,7 +74,10 @@ pub fn router() -> Router<AppState> {
         ("/api/v1/filters", instance::user_empty_list("read:filters")),
         ("/api/v1/lists", instance::user_empty_list("read:lists")),
         ("/api/v1/preferences", get(instance::preferences)),
-        ("/api/v1/markers", get(instance::markers)),
+        (
+            "/api/v1/markers",
+            get(notifications::markers).post(notifications::save_markers),
+        ),
         ("/api/v1/accounts", post(accounts::register)),
         (
             "/api/v1/accounts/verify_credentials",
@@ -136,6 +139,10 @@ pub fn router() -> Router<AppState> {
         ("/api/v2/search", get(search::search)),
         ("/api/v1/notifications", get(notifications::list)),
         ("/api/v1/notifications/clear", post(notifications::clear)),
+        (
+            "/api/v1/notifications/unread_count",
+            get(notifications::unread_count),
+        ),
         (
             "/api/v1/notifications/{id}",
             get(notifications::show).delete(notifications::dismiss),
@@ -287,6 +294,19 @@ impl Params {
         }
     }
 
+    /// A value inside an object: `{"home": {"last_read_id": "1"}}` in
+    /// JSON, `home[last_read_id]=1` in a form.
+    pub fn nested_text(&self, key: &str, inner: &str) -> Option<String> {
+        match self.0.get(key) {
+            Some(Value::Object(map)) => match map.get(inner)? {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            },
+            _ => self.text(&format!("{key}[{inner}]")),
+        }
+    }
+
     /// A list (`key[]=a&key[]=b`, a JSON array, or a single value).
     pub fn list(&self, key: &str) -> Vec<String> {
         match self.0.get(key) {
@@ -303,20 +323,24 @@ impl Params {
         }
     }
 
-    /// A keyset page: `max_id`, `since_id`, `min_id`, `limit` (default 20, at most 40).
-    pub fn page(&self) -> Result<Page, ApiError> {
-        let limit = match self.text("limit").filter(|t| !t.is_empty()) {
-            None => 20,
-            Some(t) => t
+    /// `limit`: `default` when absent, clamped to `1..=max`.
+    pub fn limit(&self, default: i64, max: i64) -> Result<i64, ApiError> {
+        match self.text("limit").filter(|t| !t.is_empty()) {
+            None => Ok(default),
+            Some(t) => Ok(t
                 .parse::<i64>()
                 .map_err(|_| ApiError::invalid("limit", "limit must be a number"))?
-                .clamp(1, 40),
-        };
+                .clamp(1, max)),
+        }
+    }
+
+    /// A keyset page: `max_id`, `since_id`, `min_id`, `limit` (default 20, at most 40).
+    pub fn page(&self) -> Result<Page, ApiError> {
         Ok(Page {
             max_id: self.id("max_id")?,
             since_id: self.id("since_id")?,
             min_id: self.id("min_id")?,
-            limit,
+            limit: self.limit(20, 40)?,
         })
     }
 }

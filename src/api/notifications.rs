@@ -1,5 +1,6 @@
 //! Notifications: a keyset page filtered by `types[]` / `exclude_types[]`,
-//! one by id, dismissing one, clearing all.
+//! one by id, dismissing one, clearing all, the unread count; and the
+//! markers (reading positions) of the home timeline and notifications.
 
 use axum::extract::{Path, State};
 use axum::http::Uri;
@@ -95,4 +96,80 @@ pub async fn clear(State(state): State<AppState>, auth: Auth) -> ApiResult {
     let me = auth.user("write:notifications")?.actor.id;
     run(&state, move |conn, _| notifications::clear(conn, me)).await?;
     Ok(Json(json!({})).into_response())
+}
+
+/// How many notifications are newer than the notifications marker.
+pub async fn unread_count(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(params): Query,
+) -> ApiResult {
+    let me = auth.user("read:notifications")?.actor.id;
+    let cap = params.limit(100, 1000)?;
+    let count = run(&state, move |conn, _| {
+        notifications::unread_count(conn, me, cap)
+    })
+    .await?;
+    Ok(Json(json!({ "count": count })).into_response())
+}
+
+fn markers_json(list: &[notifications::Marker]) -> Value {
+    let mut body = serde_json::Map::new();
+    for m in list {
+        body.insert(
+            m.timeline.clone(),
+            json!({
+                "last_read_id": m.last_read_id.to_string(),
+                "version": m.version,
+                "updated_at": entities::date(m.updated_at),
+            }),
+        );
+    }
+    Value::Object(body)
+}
+
+pub async fn markers(State(state): State<AppState>, auth: Auth, Query(params): Query) -> ApiResult {
+    let me = auth.user("read:statuses")?.actor.id;
+    let asked = params.list("timeline");
+    let timelines: Vec<&'static str> = notifications::MARKED
+        .iter()
+        .copied()
+        .filter(|t| asked.is_empty() || asked.iter().any(|a| a == t))
+        .collect();
+    let list = run(&state, move |conn, _| {
+        notifications::markers_of(conn, me, &timelines)
+    })
+    .await?;
+    Ok(Json(markers_json(&list)).into_response())
+}
+
+pub async fn save_markers(
+    State(state): State<AppState>,
+    auth: Auth,
+    params: super::Params,
+) -> ApiResult {
+    let me = auth.user("write:statuses")?.actor.id;
+    let mut positions = Vec::new();
+    for timeline in notifications::MARKED {
+        if let Some(id) = params.nested_text(timeline, "last_read_id") {
+            let id = id.parse::<i64>().map_err(|_| {
+                super::ApiError::invalid("last_read_id", "last_read_id must be a numeric id")
+            })?;
+            positions.push((*timeline, id));
+        }
+    }
+    if positions.is_empty() {
+        return Err(super::ApiError::invalid(
+            "timeline",
+            "give home[last_read_id] or notifications[last_read_id]",
+        ));
+    }
+    let list = run(&state, move |conn, _| {
+        positions
+            .iter()
+            .map(|(t, id)| notifications::save_marker(conn, me, t, *id))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await?;
+    Ok(Json(markers_json(&list)).into_response())
 }

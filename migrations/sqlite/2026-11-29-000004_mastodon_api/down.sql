@@ -1,3 +1,4 @@
+DROP TABLE markers;
 DROP TABLE bookmarks;
 DROP TABLE idempotency_keys;
 DROP TRIGGER notifications_follow;

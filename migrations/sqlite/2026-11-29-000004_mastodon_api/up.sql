@@ -139,3 +139,13 @@ CREATE TABLE bookmarks (
 );
 CREATE UNIQUE INDEX bookmarks_pair ON bookmarks (actor_id, status_id);
 CREATE INDEX bookmarks_actor ON bookmarks (actor_id, id);
+
+-- Reading positions an app saves per timeline (home, notifications).
+CREATE TABLE markers (
+    actor_id BIGINT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    timeline TEXT NOT NULL CHECK (timeline IN ('home', 'notifications')),
+    last_read_id BIGINT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    updated_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (actor_id, timeline)
+);
