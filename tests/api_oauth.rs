@@ -717,3 +717,62 @@ async fn instance_documents_with_and_without_trailing_slash() {
         .unwrap();
     assert_eq!(r.status(), 401);
 }
+
+#[tokio::test]
+async fn requests_are_rate_limited_per_token() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read").await;
+    let (bob, _) = Api::user(&inst, "bob", "read").await;
+    let first = inst
+        .client
+        .get(inst.url("/api/v1/timelines/home"))
+        .bearer_auth(&alice.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.headers()["x-ratelimit-limit"], "300");
+    assert_eq!(first.headers()["x-ratelimit-remaining"], "299");
+    assert!(first.headers()["x-ratelimit-reset"]
+        .to_str()
+        .unwrap()
+        .ends_with('Z'));
+    for _ in 0..299 {
+        assert_eq!(alice.get("/api/v1/timelines/home").await.status, 200);
+    }
+    let a = alice.get("/api/v1/timelines/home").await;
+    assert_eq!(a.status, 429);
+    assert_eq!(a.body["error"], "Too many requests");
+    // Another token has its own count.
+    assert_eq!(bob.get("/api/v1/timelines/home").await.status, 200);
+}
+
+#[tokio::test]
+async fn sign_ups_are_rate_limited_per_address() {
+    let inst = TestInstance::start(&[]).await;
+    let app = register_app(&inst, "read write", "urn:ietf:wg:oauth:2.0:oob").await;
+    let (_, app_token) = token_request(
+        &inst,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &app.0),
+            ("client_secret", &app.1),
+            ("scope", "write"),
+        ],
+    )
+    .await;
+    let app_api = Api {
+        inst: &inst,
+        token: app_token["access_token"].as_str().unwrap().into(),
+    };
+    for i in 0..5 {
+        // Refused for a missing agreement, but counted all the same.
+        let a = app_api
+            .post("/api/v1/accounts", json!({"username": format!("user{i}")}))
+            .await;
+        assert_eq!(a.status, 422);
+    }
+    let a = app_api
+        .post("/api/v1/accounts", json!({"username": "user9"}))
+        .await;
+    assert_eq!(a.status, 429);
+}

@@ -19,10 +19,14 @@
 //! - `search.rs`: search v2 (accounts by handle, URL or name; statuses by
 //!   URL), resolving unknown ones through federation.
 //! - `entities.rs`: every conversion from stored rows to Mastodon JSON.
+//! - `rate_limit.rs`: requests per token or address, `429` past the limit.
+
+use std::sync::Arc;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
@@ -39,6 +43,7 @@ mod entities;
 mod instance;
 mod notifications;
 mod oauth;
+mod rate_limit;
 mod search;
 mod statuses;
 
@@ -152,6 +157,7 @@ pub fn router() -> Router<AppState> {
             post(notifications::dismiss),
         ),
     ];
+    let limiter = Arc::new(rate_limit::RateLimiter::default());
     routes
         .into_iter()
         .fold(Router::new(), |router, (path, handler)| {
@@ -159,6 +165,9 @@ pub fn router() -> Router<AppState> {
                 .route(path, handler.clone())
                 .route(&format!("{path}/"), handler)
         })
+        .layer(middleware::from_fn(move |req, next| {
+            rate_limit::limit(limiter.clone(), req, next)
+        }))
 }
 
 /// An API error answer: `{"error": "..."}` (and `details` for invalid input).
