@@ -1,7 +1,8 @@
 // megalodon (the npm Mastodon client library) against a running Récolte:
 // detection, app registration, OAuth log-in through the authorization page
-// (the test plays the user), posting, answering, liking, notifications,
-// home and public timelines with pagination, following a community.
+// (the test plays the user), posting, answering, liking, bookmarking,
+// notifications, home and public timelines with pagination, following a
+// community.
 // Started by ../run, which provides RECOLTE_BASE and the accounts.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -69,6 +70,11 @@ test('log in, post, answer, like, notify, timelines, communities', async () => {
   const liked = await bob.client.favouriteStatus(post.data.id)
   assert.equal(liked.data.favourited, true)
   assert.equal(liked.data.favourites_count, 1)
+
+  const kept = await bob.client.bookmarkStatus(post.data.id)
+  assert.equal(kept.data.bookmarked, true)
+  const bookmarks = await bob.client.getBookmarks()
+  assert.deepEqual(bookmarks.data.map(s => s.id), [post.data.id])
 
   const context = await alice.client.getStatusContext(post.data.id)
   assert.deepEqual(context.data.descendants.map(s => s.id), [reply.data.id])
