@@ -706,6 +706,12 @@ async fn instance_documents_with_and_without_trailing_slash() {
         "/api/v1/lists",
         "/api/v2/filters",
         "/api/v1/conversations",
+        "/api/v1/announcements",
+        "/api/v1/blocks",
+        "/api/v1/mutes",
+        "/api/v1/followed_tags",
+        "/api/v1/suggestions",
+        "/api/v1/timelines/tag/eau",
     ] {
         assert_eq!(alice.get(path).await.status, 200, "{path}");
     }

@@ -1,8 +1,9 @@
 //! The instance as apps see it: `/api/v1/instance` (with `configuration`,
 //! which Ice Cubes needs) and `/api/v2/instance` (with `api_versions`, which
 //! Ivory and Mastodon.py need), peers, weekly activity, rules, and the
-//! small per-user lists apps load at start-up that Récolte keeps empty for
-//! now (filters, lists, conversations, emojis, trends), plus preferences.
+//! small lists apps load at start-up that Récolte keeps empty for now
+//! (filters, lists, conversations, emojis, trends, announcements, blocks,
+//! mutes, tags, suggestions, scheduled statuses), plus preferences.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -131,7 +132,8 @@ pub async fn activity(State(state): State<AppState>) -> ApiResult {
     .into_response())
 }
 
-/// Lists with nothing in them yet, for anyone (rules, emojis, trends).
+/// Lists with nothing in them yet, for anyone (rules, emojis, trends,
+/// hashtag timelines: no hashtags are kept yet).
 pub async fn empty_list() -> Response {
     Json(json!([])).into_response()
 }

@@ -78,6 +78,40 @@ pub fn router() -> Router<AppState> {
         ("/api/v2/filters", instance::user_empty_list("read:filters")),
         ("/api/v1/filters", instance::user_empty_list("read:filters")),
         ("/api/v1/lists", instance::user_empty_list("read:lists")),
+        ("/api/v1/announcements", instance::user_empty_list("read")),
+        ("/api/v1/blocks", instance::user_empty_list("read:blocks")),
+        ("/api/v1/mutes", instance::user_empty_list("read:mutes")),
+        (
+            "/api/v1/domain_blocks",
+            instance::user_empty_list("read:blocks"),
+        ),
+        (
+            "/api/v1/followed_tags",
+            instance::user_empty_list("read:follows"),
+        ),
+        (
+            "/api/v1/featured_tags",
+            instance::user_empty_list("read:accounts"),
+        ),
+        (
+            "/api/v1/endorsements",
+            instance::user_empty_list("read:accounts"),
+        ),
+        (
+            "/api/v1/scheduled_statuses",
+            instance::user_empty_list("read:statuses"),
+        ),
+        ("/api/v1/suggestions", instance::user_empty_list("read")),
+        ("/api/v2/suggestions", instance::user_empty_list("read")),
+        (
+            "/api/v1/accounts/{id}/featured_tags",
+            get(instance::empty_list),
+        ),
+        (
+            "/api/v1/accounts/{id}/lists",
+            instance::user_empty_list("read:lists"),
+        ),
+        ("/api/v1/timelines/tag/{tag}", get(instance::empty_list)),
         ("/api/v1/preferences", get(instance::preferences)),
         (
             "/api/v1/markers",
