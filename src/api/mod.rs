@@ -19,6 +19,7 @@
 //! - `search.rs`: search v2 (accounts by handle, URL or name; statuses by
 //!   URL), resolving unknown ones through federation.
 //! - `entities.rs`: every conversion from stored rows to Mastodon JSON.
+//! - `streaming.rs`: the WebSocket streams (user, notifications, public).
 //! - `rate_limit.rs`: requests per token or address, `429` past the limit.
 
 use std::sync::Arc;
@@ -46,6 +47,7 @@ mod oauth;
 mod rate_limit;
 mod search;
 mod statuses;
+mod streaming;
 
 /// The API's routes, to merge into the web router.
 pub fn router() -> Router<AppState> {
@@ -176,6 +178,8 @@ pub fn router() -> Router<AppState> {
         ("/api/v1/timelines/home", get(statuses::home)),
         ("/api/v1/timelines/public", get(statuses::public)),
         ("/api/v2/search", get(search::search)),
+        ("/api/v1/streaming", get(streaming::websocket)),
+        ("/api/v1/streaming/health", get(streaming::health)),
         ("/api/v1/notifications", get(notifications::list)),
         ("/api/v1/notifications/clear", post(notifications::clear)),
         (
@@ -199,6 +203,7 @@ pub fn router() -> Router<AppState> {
                 .route(path, handler.clone())
                 .route(&format!("{path}/"), handler)
         })
+        .layer(axum::Extension(streaming::Hub::new()))
         .layer(middleware::from_fn(move |req, next| {
             rate_limit::limit(limiter.clone(), req, next)
         }))

@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::web::AppState;
 
 /// Notifications as JSON, with their accounts and statuses loaded per page.
-fn render(
+pub(super) fn render(
     conn: &mut DbConn,
     config: &Config,
     list: &[Notification],

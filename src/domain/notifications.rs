@@ -165,3 +165,21 @@ pub fn unread_count(conn: &mut DbConn, actor_id: i64, cap: i64) -> Result<i64, E
         .load(conn)?;
     Ok(ids.len() as i64)
 }
+
+/// The newest notification id (0 when there is none): where a stream starts.
+pub fn newest_id(conn: &mut DbConn) -> Result<i64, Error> {
+    Ok(notifications::table
+        .select(diesel::dsl::max(notifications::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}
+
+/// Notifications of everyone written after `id`, oldest first (at most `limit`).
+pub fn written_after(conn: &mut DbConn, id: i64, limit: i64) -> Result<Vec<Notification>, Error> {
+    Ok(notifications::table
+        .filter(notifications::id.gt(id))
+        .order(notifications::id.asc())
+        .limit(limit)
+        .select(Notification::as_select())
+        .load(conn)?)
+}

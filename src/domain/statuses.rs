@@ -785,6 +785,14 @@ pub fn bookmarked_by(
         .collect())
 }
 
+/// The newest status id (0 when there is none): where a stream starts.
+pub fn newest_id(conn: &mut DbConn) -> Result<i64, Error> {
+    Ok(statuses::table
+        .select(diesel::dsl::max(statuses::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 // detection, app registration, OAuth log-in through the authorization page
 // (the test plays the user), posting, answering, liking, bookmarking,
 // notifications, home and public timelines with pagination, following a
-// community.
+// community, the user stream.
 // Started by ../run, which provides RECOLTE_BASE and the accounts.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -117,6 +117,23 @@ test('log in, post, answer, like, notify, timelines, communities', async () => {
   assert.equal(inCommunity.data.mentions[0].acct, 'veille')
   const home = await alice.client.getHomeTimeline({ limit: 1 })
   assert.equal(home.data[0].id, inCommunity.data.id)
+
+  // The user stream brings what bob writes next, and the like of alice's post.
+  const stream = await alice.client.userStreaming()
+  await new Promise((resolve, reject) => {
+    stream.on('connect', resolve)
+    stream.on('error', reject)
+  })
+  const updated = new Promise(resolve => stream.on('update', resolve))
+  const notified = new Promise(resolve => stream.on('notification', resolve))
+  const live = await bob.client.postStatus('En direct')
+  assert.equal((await updated).id, live.data.id)
+  await bob.client.unfavouriteStatus(post.data.id)
+  await bob.client.favouriteStatus(post.data.id)
+  const notification = await notified
+  assert.equal(notification.type, 'favourite')
+  assert.equal(notification.status.id, post.data.id)
+  stream.stop()
 
   // Revoking the token logs the app out (megalodon drops refresh tokens,
   // as Mastodon issues none: refresh is tested in tests/api_oauth.rs).
