@@ -261,6 +261,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    lists (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        title -> Text,
+        replies_policy -> Text,
+        exclusive -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    list_members (list_id, actor_id) {
+        list_id -> BigInt,
+        actor_id -> BigInt,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     idempotency_keys (user_id, idem_key) {
         user_id -> BigInt,
         idem_key -> Text,
@@ -301,4 +320,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     bookmarks,
     markers,
+    lists,
+    list_members,
 );

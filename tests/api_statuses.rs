@@ -904,3 +904,155 @@ async fn markers_and_unread_notifications() {
     assert_eq!(alice.post("/api/v1/markers", json!({})).await.status, 422);
     assert_eq!(bob.get("/api/v1/markers").await.body, json!({}));
 }
+
+#[tokio::test]
+async fn lists_hold_followed_accounts_and_have_timelines() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read write follow").await;
+    let (bob, bob_id) = Api::user(&inst, "bob", "read write").await;
+    let (carol, carol_id) = Api::user(&inst, "carol", "read write").await;
+    let (dan, _) = Api::user(&inst, "dan", "read write").await;
+    for id in [&bob_id, &carol_id] {
+        alice
+            .post(&format!("/api/v1/accounts/{id}/follow"), json!({}))
+            .await;
+    }
+
+    let a = alice
+        .post(
+            "/api/v1/lists",
+            json!({"title": "Collègues", "replies_policy": "none"}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["replies_policy"], "none");
+    let list = a.body["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        alice
+            .post("/api/v1/lists", json!({"title": " "}))
+            .await
+            .status,
+        422
+    );
+    assert_eq!(
+        alice
+            .post(
+                "/api/v1/lists",
+                json!({"title": "x", "replies_policy": "all"})
+            )
+            .await
+            .status,
+        422
+    );
+    assert_eq!(
+        ids(&alice.get("/api/v1/lists").await.body),
+        vec![list.clone()]
+    );
+    assert_eq!(
+        bob.get(&format!("/api/v1/lists/{list}")).await.status,
+        404,
+        "another's list is not found"
+    );
+
+    // Only followed accounts can be added.
+    let a = alice
+        .post(
+            &format!("/api/v1/lists/{list}/accounts"),
+            json!({"account_ids": [bob_id]}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let dan_id = dan.get("/api/v1/accounts/verify_credentials").await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let a = alice
+        .post(
+            &format!("/api/v1/lists/{list}/accounts"),
+            json!({"account_ids": [dan_id]}),
+        )
+        .await;
+    assert_eq!(a.status, 422);
+    assert_eq!(
+        ids(&alice
+            .get(&format!("/api/v1/lists/{list}/accounts"))
+            .await
+            .body),
+        vec![bob_id.clone()]
+    );
+    assert_eq!(
+        ids(&alice
+            .get(&format!("/api/v1/accounts/{bob_id}/lists"))
+            .await
+            .body),
+        vec![list.clone()]
+    );
+    assert_eq!(
+        alice
+            .get(&format!("/api/v1/accounts/{carol_id}/lists"))
+            .await
+            .body,
+        json!([])
+    );
+
+    // The list's timeline: bob's posts, without answers (policy none).
+    let from_bob = bob.status("Dans la liste").await;
+    carol.status("Hors de la liste").await;
+    bob.post(
+        "/api/v1/statuses",
+        json!({"status": "Une réponse", "in_reply_to_id": from_bob}),
+    )
+    .await;
+    let a = alice.get(&format!("/api/v1/timelines/list/{list}")).await;
+    assert_eq!(ids(&a.body), vec![from_bob.clone()]);
+    let r = inst
+        .client
+        .put(inst.url(&format!("/api/v1/lists/{list}")))
+        .bearer_auth(&alice.token)
+        .form(&[("title", "Proches"), ("replies_policy", "list")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["title"],
+        "Proches"
+    );
+    assert_eq!(
+        ids(&alice
+            .get(&format!("/api/v1/timelines/list/{list}"))
+            .await
+            .body)
+        .len(),
+        2
+    );
+
+    let r = inst
+        .client
+        .delete(inst.url(&format!("/api/v1/lists/{list}/accounts")))
+        .bearer_auth(&alice.token)
+        .query(&[("account_ids[]", bob_id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        alice
+            .get(&format!("/api/v1/timelines/list/{list}"))
+            .await
+            .body,
+        json!([])
+    );
+    assert_eq!(
+        alice.delete(&format!("/api/v1/lists/{list}")).await.status,
+        200
+    );
+    assert_eq!(alice.get("/api/v1/lists").await.body, json!([]));
+    assert_eq!(
+        alice
+            .get(&format!("/api/v1/timelines/list/{list}"))
+            .await
+            .status,
+        404
+    );
+}

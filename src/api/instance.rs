@@ -2,7 +2,7 @@
 //! which Ice Cubes needs) and `/api/v2/instance` (with `api_versions`, which
 //! Ivory and Mastodon.py need), peers, weekly activity, rules, and the
 //! small lists apps load at start-up that Récolte keeps empty for now
-//! (filters, lists, conversations, emojis, trends, announcements, blocks,
+//! (filters, conversations, emojis, trends, announcements, blocks,
 //! mutes, tags, suggestions, scheduled statuses), plus preferences.
 
 use axum::extract::State;

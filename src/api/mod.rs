@@ -15,6 +15,7 @@
 //!   follow requests, account search, registration.
 //! - `statuses.rs`: writing, editing, reading and deleting statuses,
 //!   threads, likes, bookmarks, and the home and public timelines.
+//! - `lists.rs`: lists, their accounts and timelines.
 //! - `notifications.rs`: notifications, their unread count, and markers.
 //! - `search.rs`: search v2 (accounts by handle, URL or name; statuses by
 //!   URL), resolving unknown ones through federation.
@@ -42,6 +43,7 @@ use crate::web::{public_message, status_of, AppState};
 mod accounts;
 mod entities;
 mod instance;
+mod lists;
 mod notifications;
 mod oauth;
 mod rate_limit;
@@ -79,7 +81,18 @@ pub fn router() -> Router<AppState> {
         ),
         ("/api/v2/filters", instance::user_empty_list("read:filters")),
         ("/api/v1/filters", instance::user_empty_list("read:filters")),
-        ("/api/v1/lists", instance::user_empty_list("read:lists")),
+        ("/api/v1/lists", get(lists::index).post(lists::create)),
+        (
+            "/api/v1/lists/{id}",
+            get(lists::show).put(lists::update).delete(lists::delete),
+        ),
+        (
+            "/api/v1/lists/{id}/accounts",
+            get(lists::accounts)
+                .post(lists::add_accounts)
+                .delete(lists::remove_accounts),
+        ),
+        ("/api/v1/timelines/list/{id}", get(lists::timeline)),
         ("/api/v1/announcements", instance::user_empty_list("read")),
         ("/api/v1/blocks", instance::user_empty_list("read:blocks")),
         ("/api/v1/mutes", instance::user_empty_list("read:mutes")),
@@ -109,10 +122,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/accounts/{id}/featured_tags",
             get(instance::empty_list),
         ),
-        (
-            "/api/v1/accounts/{id}/lists",
-            instance::user_empty_list("read:lists"),
-        ),
+        ("/api/v1/accounts/{id}/lists", get(lists::of_account)),
         ("/api/v1/timelines/tag/{tag}", get(instance::empty_list)),
         ("/api/v1/preferences", get(instance::preferences)),
         (

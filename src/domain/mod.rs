@@ -7,6 +7,7 @@ pub mod actors;
 pub mod communities;
 pub mod content;
 pub mod follows;
+pub mod lists;
 pub mod notifications;
 pub mod oauth;
 pub mod profiles;

@@ -17,7 +17,9 @@ use super::content::{self, Comment, Post, PostDraft, Target};
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::schema::{bookmarks, comments, follows, idempotency_keys, likes, posts, statuses};
+use crate::schema::{
+    bookmarks, comments, follows, idempotency_keys, likes, list_members, posts, statuses,
+};
 
 /// Applies a keyset page to a query ordered by `$id` (a macro: each
 /// table's boxed query is its own type).
@@ -108,6 +110,8 @@ pub enum Timeline {
     Public(Option<bool>),
     /// What one actor wrote; `with_replies: false` keeps posts only.
     Account { actor_id: i64, with_replies: bool },
+    /// What the accounts of a list wrote, or wrote in them (communities).
+    List { list_id: i64, with_replies: bool },
 }
 
 /// A page of a timeline, newest first.
@@ -138,6 +142,21 @@ pub fn timeline(conn: &mut DbConn, which: Timeline, page: &Page) -> Result<Vec<S
             with_replies,
         } => {
             query = query.filter(statuses::author_id.eq(actor_id));
+            if !with_replies {
+                query = query.filter(statuses::post_id.is_not_null());
+            }
+        }
+        Timeline::List {
+            list_id,
+            with_replies,
+        } => {
+            let members = || list_members::table.filter(list_members::list_id.eq(list_id));
+            query = query.filter(
+                statuses::author_id
+                    .eq_any(members().select(list_members::actor_id))
+                    .or(statuses::community_id
+                        .eq_any(members().select(list_members::actor_id.nullable()))),
+            );
             if !with_replies {
                 query = query.filter(statuses::post_id.is_not_null());
             }

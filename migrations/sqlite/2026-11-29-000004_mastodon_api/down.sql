@@ -1,3 +1,5 @@
+DROP TABLE list_members;
+DROP TABLE lists;
 DROP TABLE markers;
 DROP TABLE bookmarks;
 DROP TABLE idempotency_keys;

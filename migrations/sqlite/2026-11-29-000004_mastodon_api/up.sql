@@ -149,3 +149,22 @@ CREATE TABLE markers (
     updated_at TIMESTAMP NOT NULL,
     PRIMARY KEY (actor_id, timeline)
 );
+
+-- Lists: a member's own selections of accounts (people or communities
+-- they follow), each with its timeline.
+CREATE TABLE lists (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    actor_id BIGINT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    replies_policy TEXT NOT NULL DEFAULT 'list' CHECK (replies_policy IN ('followed', 'list', 'none')),
+    exclusive BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX lists_actor ON lists (actor_id, id);
+CREATE TABLE list_members (
+    list_id BIGINT NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
+    actor_id BIGINT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    added_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (list_id, actor_id)
+);
+CREATE INDEX list_members_actor ON list_members (actor_id);
