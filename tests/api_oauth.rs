@@ -30,6 +30,7 @@ async fn open_page(inst: &TestInstance, query: &[(&str, &str)]) -> (u16, String,
         .await
         .unwrap();
     let status = r.status().as_u16();
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
     let cookie = r
         .headers()
         .get("set-cookie")

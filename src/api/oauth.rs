@@ -195,8 +195,17 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// The page, never framed by another site (clickjacking) nor cached.
 fn html(status: StatusCode, page: &AuthorizePage) -> Response {
-    (status, render(page)).into_response()
+    (
+        status,
+        [
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        render(page),
+    )
+        .into_response()
 }
 
 pub async fn authorize_page(
