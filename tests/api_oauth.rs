@@ -783,3 +783,36 @@ async fn sign_ups_are_rate_limited_per_address() {
         .await;
     assert_eq!(a.status, 429);
 }
+
+#[tokio::test]
+async fn consent_page_policy_lets_its_form_reach_the_app_only() {
+    let inst = TestInstance::start(&[]).await;
+    let (client_id, _) =
+        register_app(&inst, "read", &format!("{CALLBACK} https://app.example/cb")).await;
+    for (redirect, target) in [
+        (CALLBACK, "com.example.app:"),
+        ("https://app.example/cb", "https://app.example"),
+    ] {
+        let r = inst
+            .client
+            .get(inst.url("/oauth/authorize"))
+            .query(&[
+                ("response_type", "code"),
+                ("client_id", client_id.as_str()),
+                ("redirect_uri", redirect),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let policy = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            policy.contains(&format!("form-action 'self' {target};")),
+            "{policy}"
+        );
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert_eq!(r.headers()["cache-control"], "no-store");
+    }
+}

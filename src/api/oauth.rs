@@ -195,9 +195,27 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// The page, never framed by another site (clickjacking) nor cached.
+/// Where the consent form may lead besides this site: the origin (or, for
+/// a custom scheme, the scheme) of the redirect URI.
+fn form_target(redirect_uri: &str) -> Option<String> {
+    let url = url::Url::parse(redirect_uri).ok()?;
+    match url.scheme() {
+        "http" | "https" => Some(url.origin().ascii_serialization()),
+        "urn" => None,
+        scheme => Some(format!("{scheme}:")),
+    }
+}
+
+/// The page: never framed by another site (clickjacking) nor cached, and a
+/// strict content policy whose `form-action` lets the form's redirect
+/// reach the application.
 fn html(status: StatusCode, page: &AuthorizePage) -> Response {
-    (
+    let target = form_target(&page.redirect_uri).unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; \
+         object-src 'none'; base-uri 'none'; form-action 'self' {target}; frame-ancestors 'none'"
+    );
+    let mut response = (
         status,
         [
             (header::X_FRAME_OPTIONS, "DENY"),
@@ -205,7 +223,13 @@ fn html(status: StatusCode, page: &AuthorizePage) -> Response {
         ],
         render(page),
     )
-        .into_response()
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
 }
 
 pub async fn authorize_page(
@@ -466,5 +490,24 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, params: P
     match result {
         Ok(()) => Json(json!({})).into_response(),
         Err(e) => oauth_domain_error(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_target;
+
+    #[test]
+    fn consent_form_may_reach_the_redirect_target() {
+        assert_eq!(
+            form_target("com.example.app:/callback").as_deref(),
+            Some("com.example.app:")
+        );
+        assert_eq!(
+            form_target("https://app.example:8443/cb?x=1").as_deref(),
+            Some("https://app.example:8443")
+        );
+        assert_eq!(form_target("urn:ietf:wg:oauth:2.0:oob"), None);
+        assert_eq!(form_target("not a uri"), None);
     }
 }
