@@ -1056,3 +1056,36 @@ async fn lists_hold_followed_accounts_and_have_timelines() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_status_mentioning_an_unknown_community_elsewhere_is_posted_into_it() {
+    let alpha = TestInstance::start(&[]).await;
+    let beta = TestInstance::start(&[]).await;
+    let (alice, _) = Api::user(&alpha, "alice", "read write").await;
+    let owner = beta.create_user("dora").await;
+    let community = beta
+        .create_community(&owner.actor, "veille", MembershipPolicy::Open)
+        .await;
+
+    let text = format!(
+        "@veille@{} Retour d’expérience\nLe chantier avance.",
+        beta.domain
+    );
+    let a = alice
+        .post("/api/v1/statuses", json!({ "status": text }))
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(
+        a.body["mentions"][0]["acct"],
+        format!("veille@{}", beta.domain)
+    );
+    let id = community.actor.id;
+    eventually("the post reaches the community on beta", || async {
+        beta.with_db(move |conn, _| recolte::domain::content::community_posts(conn, id, None, 10))
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.title == "Retour d’expérience")
+    })
+    .await;
+}

@@ -10,12 +10,32 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::{entities, paged, path_id, run, ApiError, ApiResult, Auth, Params, Query};
+use crate::activitypub::resolve;
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::domain::content::{self, Target};
 use crate::domain::statuses::{self, AccountFacts, NewStatus, Status, StatusFacts, Timeline};
 use crate::error::Error;
 use crate::web::AppState;
+
+/// Most handles of other instances looked up for one status.
+const MENTIONS_RESOLVED: usize = 3;
+
+/// Makes the accounts of other instances that a status mentions known
+/// here (fetching them), so that a status mentioning a community of
+/// another instance is posted into it. Failures only leave them unknown.
+async fn learn_mentioned(state: &AppState, text: &str) {
+    let elsewhere = statuses::mentions(text)
+        .into_iter()
+        .filter_map(|(name, domain)| Some((name, domain?)))
+        .filter(|(_, domain)| *domain != state.config.domain)
+        .take(MENTIONS_RESOLVED);
+    for (name, domain) in elsewhere {
+        if let Err(e) = resolve::handle(state, &format!("{name}@{domain}")).await {
+            tracing::debug!(error = %e, handle = %format!("{name}@{domain}"), "a mention stays unknown");
+        }
+    }
+}
 
 /// One status as JSON, as `viewer` sees it.
 fn status_json(
@@ -60,6 +80,9 @@ pub async fn create(
         in_reply_to: params.id("in_reply_to_id")?,
         language: params.text("language").filter(|l| !l.is_empty()),
     };
+    if new.in_reply_to.is_none() {
+        learn_mentioned(&state, &new.text).await;
+    }
     let key = headers
         .get("idempotency-key")
         .map(|v| {

@@ -383,7 +383,7 @@ fn by_idempotency_key(conn: &mut DbConn, user_id: i64, key: &str) -> Result<Opti
 
 /// The handles a text mentions: `@name` or `@name@domain` (`!` too),
 /// lowercased, in order.
-fn mentions(text: &str) -> Vec<(String, Option<String>)> {
+pub fn mentions(text: &str) -> Vec<(String, Option<String>)> {
     text.split(|c: char| c.is_whitespace() || c == '(' || c == ',')
         .filter_map(|word| {
             let word = word.strip_prefix('@').or_else(|| word.strip_prefix('!'))?;
