@@ -99,6 +99,24 @@ async fn post_answer_thread_like_notify_and_delete() {
     assert_eq!(kinds, vec!["favourite", "mention"]);
     assert_eq!(a.body[0]["account"]["id"], bob_id);
     assert_eq!(a.body[0]["status"]["id"], post_id);
+    // Grouped (v2): each its own group, accounts and statuses listed once.
+    let a = alice.get("/api/v2/notifications").await;
+    assert_eq!(a.status, 200);
+    let groups = a.body["notification_groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    assert_eq!(groups[0]["type"], "favourite");
+    assert_eq!(groups[0]["sample_account_ids"], json!([bob_id]));
+    assert_eq!(groups[0]["status_id"], post_id);
+    assert!(groups[0]["group_key"]
+        .as_str()
+        .unwrap()
+        .starts_with("ungrouped-"));
+    assert_eq!(ids(&a.body["accounts"]), vec![bob_id.clone()]);
+    assert_eq!(a.body["statuses"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        alice.get("/api/v2/notifications/unread_count").await.body["count"],
+        2
+    );
     let a = alice.get("/api/v1/notifications?types[]=mention").await;
     assert_eq!(a.body.as_array().unwrap().len(), 1);
     assert_eq!(a.body[0]["status"]["id"], reply_id);

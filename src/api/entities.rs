@@ -208,6 +208,41 @@ pub fn notification(n: &Notification, from: Value, status: Option<Value>) -> Val
     })
 }
 
+/// Notifications (as [`notification`] renders them) in the grouped shape
+/// of `/api/v2/notifications`: each one its own group for now, with the
+/// accounts and statuses they refer to listed once.
+pub fn notification_groups(rendered: &[Value]) -> Value {
+    let mut accounts: Vec<&Value> = Vec::new();
+    let mut statuses: Vec<&Value> = Vec::new();
+    let mut groups = Vec::new();
+    for n in rendered {
+        let account = &n["account"];
+        if !accounts.iter().any(|a| a["id"] == account["id"]) {
+            accounts.push(account);
+        }
+        let status = &n["status"];
+        if status.is_object() && !statuses.iter().any(|s| s["id"] == status["id"]) {
+            statuses.push(status);
+        }
+        groups.push(json!({
+            "group_key": format!("ungrouped-{}", n["id"].as_str().unwrap_or_default()),
+            "notifications_count": 1,
+            "type": n["type"],
+            "most_recent_notification_id": n["id"],
+            "page_min_id": n["id"],
+            "page_max_id": n["id"],
+            "latest_page_notification_at": n["created_at"],
+            "sample_account_ids": [account["id"]],
+            "status_id": status.get("id"),
+        }));
+    }
+    json!({
+        "accounts": accounts,
+        "statuses": statuses,
+        "notification_groups": groups,
+    })
+}
+
 /// An app; the secret only right after registration.
 pub fn app(app: &App, secret: Option<&str>) -> Value {
     let uris: Vec<&str> = app.redirect_uris().collect();

@@ -191,6 +191,11 @@ pub fn router() -> Router<AppState> {
         ("/api/v1/streaming", get(streaming::websocket)),
         ("/api/v1/streaming/health", get(streaming::health)),
         ("/api/v1/notifications", get(notifications::list)),
+        ("/api/v2/notifications", get(notifications::grouped)),
+        (
+            "/api/v2/notifications/unread_count",
+            get(notifications::unread_count),
+        ),
         ("/api/v1/notifications/clear", post(notifications::clear)),
         (
             "/api/v1/notifications/unread_count",

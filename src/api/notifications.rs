@@ -48,6 +48,24 @@ pub(super) fn render(
         .collect())
 }
 
+/// The notifications a listing asks for, rendered, with their ids.
+async fn listing(
+    state: &AppState,
+    me: i64,
+    params: &super::Params,
+) -> Result<(Vec<i64>, Vec<Value>), super::ApiError> {
+    let page = params.page()?;
+    let types = params.list("types");
+    let exclude = params.list("exclude_types");
+    run(state, move |conn, config| {
+        let kinds = notifications::kinds_wanted(&types, &exclude);
+        let list = notifications::list(conn, me, &kinds, &page)?;
+        let ids: Vec<i64> = list.iter().map(|n| n.id).collect();
+        Ok((ids, render(conn, config, &list, me)?))
+    })
+    .await
+}
+
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
@@ -55,17 +73,26 @@ pub async fn list(
     Query(params): Query,
 ) -> ApiResult {
     let me = auth.user("read:notifications")?.actor.id;
-    let page = params.page()?;
-    let types = params.list("types");
-    let exclude = params.list("exclude_types");
-    let (ids, body) = run(&state, move |conn, config| {
-        let kinds = notifications::kinds_wanted(&types, &exclude);
-        let list = notifications::list(conn, me, &kinds, &page)?;
-        let ids: Vec<i64> = list.iter().map(|n| n.id).collect();
-        Ok((ids, Value::Array(render(conn, config, &list, me)?)))
-    })
-    .await?;
-    Ok(paged(&state, &uri, &ids, body))
+    let (ids, body) = listing(&state, me, &params).await?;
+    Ok(paged(&state, &uri, &ids, Value::Array(body)))
+}
+
+/// Grouped notifications (`/api/v2/notifications`), which apps use when
+/// the instance says 4.3.
+pub async fn grouped(
+    State(state): State<AppState>,
+    auth: Auth,
+    uri: Uri,
+    Query(params): Query,
+) -> ApiResult {
+    let me = auth.user("read:notifications")?.actor.id;
+    let (ids, body) = listing(&state, me, &params).await?;
+    Ok(paged(
+        &state,
+        &uri,
+        &ids,
+        entities::notification_groups(&body),
+    ))
 }
 
 pub async fn show(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult {
