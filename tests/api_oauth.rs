@@ -713,8 +713,20 @@ async fn instance_documents_with_and_without_trailing_slash() {
         "/api/v1/followed_tags",
         "/api/v1/suggestions",
         "/api/v1/timelines/tag/eau",
+        "/api/v2/notifications/policy",
+        "/api/v1/notifications/requests",
+        "/api/v1/instance/extended_description",
     ] {
         assert_eq!(alice.get(path).await.status, 200, "{path}");
+    }
+    // Unknown API paths answer Mastodon's JSON 404.
+    for path in ["/api/v1/push/subscription", "/api/v3/nothing/here/"] {
+        let a = alice.get(path).await;
+        assert_eq!(
+            (a.status, a.body["error"].as_str()),
+            (404, Some("Record not found")),
+            "{path}"
+        );
     }
     let r = inst
         .client

@@ -3,7 +3,9 @@
 //! Ivory and Mastodon.py need), peers, weekly activity, rules, and the
 //! small lists apps load at start-up that Récolte keeps empty for now
 //! (filters, conversations, emojis, trends, announcements, blocks,
-//! mutes, tags, suggestions, scheduled statuses), plus preferences.
+//! mutes, tags, suggestions, scheduled statuses, notification requests),
+//! preferences, the notification policy (accept everything), and the JSON
+//! 404 of unknown API paths.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -156,4 +158,37 @@ pub async fn preferences(auth: Auth) -> ApiResult {
         "reading:expand:spoilers": false,
     }))
     .into_response())
+}
+
+/// The long description of the instance.
+pub async fn extended_description(State(state): State<AppState>) -> Response {
+    Json(json!({
+        "updated_at": null,
+        "content": crate::domain::text::markdown_to_html(&state.config.instance_description),
+    }))
+    .into_response()
+}
+
+/// Languages statuses can be translated between: none (no translation).
+pub async fn translation_languages() -> Response {
+    Json(json!({})).into_response()
+}
+
+/// Notification filtering policy: everything is accepted.
+pub async fn notification_policy(auth: Auth) -> ApiResult {
+    auth.user("read:notifications")?;
+    Ok(Json(json!({
+        "for_not_following": "accept",
+        "for_not_followers": "accept",
+        "for_new_accounts": "accept",
+        "for_private_mentions": "accept",
+        "for_limited_accounts": "accept",
+        "summary": { "pending_requests_count": 0, "pending_notifications_count": 0 },
+    }))
+    .into_response())
+}
+
+/// Any other API path: Mastodon's JSON 404, not the web's HTML page.
+pub async fn unknown() -> super::ApiError {
+    super::ApiError::not_found()
 }

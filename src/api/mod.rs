@@ -70,6 +70,23 @@ pub fn router() -> Router<AppState> {
         ("/api/v2/instance", get(instance::v2)),
         ("/api/v1/instance/peers", get(instance::peers)),
         ("/api/v1/instance/activity", get(instance::activity)),
+        (
+            "/api/v1/instance/extended_description",
+            get(instance::extended_description),
+        ),
+        (
+            "/api/v1/instance/translation_languages",
+            get(instance::translation_languages),
+        ),
+        ("/api/v1/instance/domain_blocks", get(instance::empty_list)),
+        (
+            "/api/v2/notifications/policy",
+            get(instance::notification_policy),
+        ),
+        (
+            "/api/v1/notifications/requests",
+            instance::user_empty_list("read:notifications"),
+        ),
         ("/api/v1/instance/rules", get(instance::empty_list)),
         ("/api/v1/custom_emojis", get(instance::empty_list)),
         ("/api/v1/trends", get(instance::empty_list)),
@@ -218,6 +235,8 @@ pub fn router() -> Router<AppState> {
                 .route(path, handler.clone())
                 .route(&format!("{path}/"), handler)
         })
+        // Below every route above: unknown API paths get JSON, not HTML.
+        .route("/api/{*rest}", axum::routing::any(instance::unknown))
         .layer(axum::Extension(streaming::Hub::new()))
         .layer(middleware::from_fn(move |req, next| {
             rate_limit::limit(limiter.clone(), req, next)
