@@ -631,8 +631,6 @@ impl StatusFacts {
             facts
                 .liked
                 .extend(mine.into_iter().filter_map(|(p, c)| status_of(p, c)));
-        }
-        if let Some(viewer) = viewer {
             let ids: Vec<i64> = page.iter().map(|s| s.row.id).collect();
             facts.bookmarked = bookmarks::table
                 .filter(bookmarks::actor_id.eq(viewer))
