@@ -20,6 +20,11 @@ use recolte::domain::oauth;
 use recolte::schema::{actors, follows};
 
 const PASSWORD: &str = "correct horse battery";
+/// Home timeline requests measured (one token: under its rate limit).
+const READS: usize = 280;
+/// Clients writing statuses at once, and statuses each writes.
+const WRITERS: usize = 4;
+const PER_WRITER: usize = 250;
 
 fn size(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -84,14 +89,15 @@ fn seed(
                 ))
                 .execute(conn)?;
         }
-        // Authors were inserted one after the other: their ids follow each other.
-        let (first, count) = (authors[0], authors.len());
-        assert_eq!(authors[count - 1] - first + 1, count as i64, "consecutive author ids");
+        let count = authors.len();
         diesel::sql_query(format!(
-            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {statuses}) \
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {statuses}), \
+             authors(id, k) AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 FROM actors \
+                                WHERE domain = 'elsewhere.test') \
              INSERT INTO posts (ap_id, local, author_id, kind, source, content_html, published_at) \
-             SELECT 'https://elsewhere.test/p/' || i, FALSE, {first} + (i % {count}), 'note', \
-                    'Message ' || i, '<p>Message ' || i || '</p>', CURRENT_TIMESTAMP FROM n"
+             SELECT 'https://elsewhere.test/p/' || i, FALSE, authors.id, 'note', \
+                    'Message ' || i, '<p>Message ' || i || '</p>', CURRENT_TIMESTAMP \
+             FROM n JOIN authors ON authors.k = n.i % {count} ORDER BY n.i"
         ))
         .execute(conn)?;
         Ok(())
@@ -136,7 +142,7 @@ fn main() {
         let state = server.state.clone();
         let started = Instant::now();
         let config = state.config.clone();
-        let token = state
+        let tokens = state
             .db
             .run(move |conn| {
                 let new = NewAccount {
@@ -157,19 +163,26 @@ fn main() {
                         website: None,
                     },
                 )?;
-                Ok(oauth::token_for_new_account(conn, &app, &alice, &oauth::Scopes::parse("read write")?)?
-                    .access_token)
+                // One token per client: each stays within its rate limit
+                // (300 requests per 5 minutes).
+                let scopes = oauth::Scopes::parse("read write")?;
+                (0..1 + WRITERS)
+                    .map(|_| {
+                        Ok(oauth::token_for_new_account(conn, &app, &alice, &scopes)?.access_token)
+                    })
+                    .collect::<Result<Vec<String>, recolte::error::Error>>()
             })
             .await
             .expect("seeded");
         eprintln!("seeded {statuses} statuses, {follows_n} follows in {:.1} s", started.elapsed().as_secs_f64());
         let client = reqwest::Client::new();
+        let token = tokens[0].clone();
         let base = format!("http://localhost:{port}");
 
         // Home timeline: the first page, then pages further down.
         let mut times = Vec::new();
         let mut max_id: Option<String> = None;
-        for i in 0..400 {
+        for i in 0..READS {
             let url = match (&max_id, i % 4) {
                 (Some(m), 1..=3) => format!("{base}/api/v1/timelines/home?limit=20&max_id={m}"),
                 _ => format!("{base}/api/v1/timelines/home?limit=20"),
@@ -191,14 +204,13 @@ fn main() {
             percentile(&times, 1.0)
         );
 
-        // Statuses created through the API by 4 clients at once.
-        let per_client = 100;
+        // Statuses created through the API by several clients at once.
         let start = Instant::now();
         let mut tasks = Vec::new();
-        for c in 0..4 {
-            let (client, base, token) = (client.clone(), base.clone(), token.clone());
+        for (c, token) in tokens[1..].iter().cloned().enumerate() {
+            let (client, base) = (client.clone(), base.clone());
             tasks.push(tokio::spawn(async move {
-                for i in 0..per_client {
+                for i in 0..PER_WRITER {
                     let r = client
                         .post(format!("{base}/api/v1/statuses"))
                         .bearer_auth(&token)
@@ -215,9 +227,9 @@ fn main() {
         }
         let elapsed = start.elapsed().as_secs_f64();
         println!(
-            "statuses created through the API (4 clients): {} in {elapsed:.2} s, {:.0} statuses/s",
-            4 * per_client,
-            (4 * per_client) as f64 / elapsed
+            "statuses created through the API ({WRITERS} clients): {} in {elapsed:.2} s, {:.0} statuses/s",
+            WRITERS * PER_WRITER,
+            (WRITERS * PER_WRITER) as f64 / elapsed
         );
         server.shutdown().await;
     });
