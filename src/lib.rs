@@ -5,6 +5,7 @@
 //! storage, [`activitypub`] converts rows to the federation wire format.
 
 pub mod activitypub;
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -179,6 +179,115 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    oauth_apps (id) {
+        id -> BigInt,
+        client_id -> Text,
+        client_secret_hash -> Text,
+        name -> Text,
+        redirect_uris -> Text,
+        scopes -> Text,
+        website -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_codes (code_hash) {
+        code_hash -> Text,
+        app_id -> BigInt,
+        user_id -> BigInt,
+        redirect_uri -> Text,
+        scopes -> Text,
+        code_challenge -> Nullable<Text>,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_tokens (id) {
+        id -> BigInt,
+        access_hash -> Text,
+        refresh_hash -> Nullable<Text>,
+        app_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        scopes -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    statuses (id) {
+        id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        local -> Bool,
+        deleted -> Bool,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        recipient_id -> BigInt,
+        kind -> Text,
+        from_id -> BigInt,
+        status_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bookmarks (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        status_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    markers (actor_id, timeline) {
+        actor_id -> BigInt,
+        timeline -> Text,
+        last_read_id -> BigInt,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lists (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        title -> Text,
+        replies_policy -> Text,
+        exclusive -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    list_members (list_id, actor_id) {
+        list_id -> BigInt,
+        actor_id -> BigInt,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> BigInt,
+        idem_key -> Text,
+        status_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> actors (actor_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(person_profiles -> actors (actor_id));
@@ -186,6 +295,8 @@ diesel::joinable!(communities -> actors (actor_id));
 diesel::joinable!(comments -> posts (post_id));
 diesel::joinable!(deliveries -> activities (activity_id));
 diesel::joinable!(deliveries -> instances (instance_id));
+diesel::joinable!(oauth_tokens -> oauth_apps (app_id));
+diesel::joinable!(oauth_codes -> oauth_apps (app_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instances,
@@ -201,4 +312,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     likes,
     activities,
     deliveries,
+    oauth_apps,
+    oauth_codes,
+    oauth_tokens,
+    statuses,
+    notifications,
+    idempotency_keys,
+    bookmarks,
+    markers,
+    lists,
+    list_members,
 );

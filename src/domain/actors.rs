@@ -388,3 +388,44 @@ pub fn publish_update(
     crate::delivery_queue::publish(conn, config, actor, &update, &actor.ap_id, inboxes)?;
     Ok(())
 }
+
+/// Actors by id, in one query.
+pub fn by_ids(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Actor>, Error> {
+    Ok(actors::table
+        .filter(actors::id.eq_any(ids))
+        .select(Actor::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect())
+}
+
+/// Known people and communities whose name starts with `prefix` (letters,
+/// digits and `_` only; anything else finds nothing): ours first, then
+/// by name.
+pub fn search_by_name(conn: &mut DbConn, prefix: &str, limit: i64) -> Result<Vec<Actor>, Error> {
+    let prefix = prefix.trim().to_lowercase();
+    if prefix.is_empty()
+        || !prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Ok(vec![]);
+    }
+    // `_` is a LIKE wildcard: escape it.
+    let pattern = format!("{}%", prefix.replace('_', "\\_"));
+    Ok(actors::table
+        .filter(actors::kind.ne(ActorKind::Application.as_str()))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(username) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .sql(" ESCAPE '\\'"),
+        )
+        .order((actors::local.desc(), actors::username.asc()))
+        .limit(limit)
+        .select(Actor::as_select())
+        .load(conn)?)
+}

@@ -495,3 +495,65 @@ pub fn has_local_follower(conn: &mut DbConn, target_id: i64) -> Result<bool, Err
         .get_result(conn)?;
     Ok(n > 0)
 }
+
+/// Whom a page of accepted follows concerns: the followers of an actor,
+/// or the actors it follows.
+#[derive(Debug, Clone, Copy)]
+pub enum FollowList {
+    FollowersOf(i64),
+    FollowedBy(i64),
+}
+
+/// A keyset page (by follow id, newest first) of accepted follows, with
+/// the actor on the other side of each.
+pub fn page(
+    conn: &mut DbConn,
+    which: FollowList,
+    page: &super::statuses::Page,
+) -> Result<Vec<(i64, Actor)>, Error> {
+    use super::statuses::keyset;
+    let mut query = follows::table
+        .filter(follows::state.eq("accepted"))
+        .select((follows::id, follows::follower_id, follows::target_id))
+        .into_boxed();
+    query = match which {
+        FollowList::FollowersOf(id) => query.filter(follows::target_id.eq(id)),
+        FollowList::FollowedBy(id) => query.filter(follows::follower_id.eq(id)),
+    };
+    let rows: Vec<(i64, i64, i64)> = page.finish(keyset!(query, follows::id, page).load(conn)?);
+    let other = |(_, follower, target): &(i64, i64, i64)| match which {
+        FollowList::FollowersOf(_) => *follower,
+        FollowList::FollowedBy(_) => *target,
+    };
+    let ids: Vec<i64> = rows.iter().map(other).collect();
+    let mut actors_by_id: std::collections::HashMap<i64, Actor> = actors::table
+        .filter(actors::id.eq_any(&ids))
+        .select(Actor::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    Ok(rows
+        .iter()
+        .filter_map(|row| Some((row.0, actors_by_id.remove(&other(row))?)))
+        .collect())
+}
+
+/// The follows between `me` and each of `others`, both ways: (mine, theirs).
+pub fn between(
+    conn: &mut DbConn,
+    me: i64,
+    others: &[i64],
+) -> Result<(Vec<Follow>, Vec<Follow>), Error> {
+    let mine = follows::table
+        .filter(follows::follower_id.eq(me))
+        .filter(follows::target_id.eq_any(others))
+        .select(Follow::as_select())
+        .load(conn)?;
+    let theirs = follows::table
+        .filter(follows::target_id.eq(me))
+        .filter(follows::follower_id.eq_any(others))
+        .select(Follow::as_select())
+        .load(conn)?;
+    Ok((mine, theirs))
+}

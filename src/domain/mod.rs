@@ -7,9 +7,13 @@ pub mod actors;
 pub mod communities;
 pub mod content;
 pub mod follows;
+pub mod lists;
+pub mod notifications;
+pub mod oauth;
 pub mod profiles;
 pub mod sessions;
 pub mod statistics;
+pub mod statuses;
 pub mod text;
 
 /// The current time as stored in the database (UTC).

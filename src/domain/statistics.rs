@@ -43,3 +43,46 @@ pub fn usage(conn: &mut DbConn) -> Result<Usage, Error> {
             .get_result(conn)?,
     })
 }
+
+/// The other instances this one knows, by domain, alphabetically.
+pub fn peers(conn: &mut DbConn) -> Result<Vec<String>, Error> {
+    use crate::schema::instances;
+    Ok(instances::table
+        .order(instances::domain.asc())
+        .select(instances::domain)
+        .load(conn)?)
+}
+
+/// Activity of the last seven days: local posts and comments written,
+/// members active, accounts created.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Week {
+    pub statuses: i64,
+    pub logins: i64,
+    pub registrations: i64,
+}
+
+pub fn last_week(conn: &mut DbConn) -> Result<Week, Error> {
+    let since = super::now() - chrono::Duration::days(7);
+    let posts: i64 = posts::table
+        .filter(posts::local.eq(true))
+        .filter(posts::published_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    let comments: i64 = comments::table
+        .filter(comments::local.eq(true))
+        .filter(comments::published_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    Ok(Week {
+        statuses: posts + comments,
+        logins: users::table
+            .filter(users::last_active_at.gt(since))
+            .count()
+            .get_result(conn)?,
+        registrations: users::table
+            .filter(users::created_at.gt(since))
+            .count()
+            .get_result(conn)?,
+    })
+}

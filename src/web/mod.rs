@@ -21,8 +21,8 @@ use recolte_federation::signatures::PublicKeyCache;
 mod actors;
 mod discovery;
 mod federation;
-mod pages;
-mod session;
+pub(crate) mod pages;
+pub(crate) mod session;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/.well-known/host-meta", get(discovery::host_meta))
         .route("/nodeinfo/{version}", get(discovery::nodeinfo))
         .route("/healthz", get(health))
+        .merge(crate::api::router())
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_request))
@@ -236,6 +237,8 @@ pub async fn start_with_listener(
     let app = router(state.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
+        // The client address is kept for the API's per-address rate limits.
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;

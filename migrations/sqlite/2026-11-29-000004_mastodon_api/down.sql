@@ -1,0 +1,16 @@
+DROP TABLE list_members;
+DROP TABLE lists;
+DROP TABLE markers;
+DROP TABLE bookmarks;
+DROP TABLE idempotency_keys;
+DROP TRIGGER notifications_follow;
+DROP TRIGGER notifications_like;
+DROP TRIGGER statuses_comment_delete;
+DROP TRIGGER statuses_post_delete;
+DROP TRIGGER statuses_comment_insert;
+DROP TRIGGER statuses_post_insert;
+DROP TABLE notifications;
+DROP TABLE statuses;
+DROP TABLE oauth_tokens;
+DROP TABLE oauth_codes;
+DROP TABLE oauth_apps;

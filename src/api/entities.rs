@@ -1,0 +1,278 @@
+//! Stored rows to Mastodon JSON entities, in one place: accounts (a
+//! community is an account with `group: true`), statuses (a post or a
+//! comment), relationships, notifications, apps, tokens. Ids travel as
+//! strings, dates as ISO 8601 in UTC, `acct` is `name` here and
+//! `name@domain` elsewhere, `content` is HTML.
+
+use serde_json::{json, Value};
+
+use crate::config::Config;
+use crate::domain::actors::{Actor, ActorKind};
+use crate::domain::content::Target;
+use crate::domain::follows::{Follow, FollowState};
+use crate::domain::notifications::Notification;
+use crate::domain::oauth::{App, IssuedToken};
+use crate::domain::statuses::{AccountFacts, Status, StatusFacts};
+use crate::domain::text;
+
+/// A date as Mastodon writes it: `2026-11-29T07:00:00.000Z`.
+pub fn date(at: chrono::NaiveDateTime) -> String {
+    at.and_utc().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// An account. `facts` gives the counts (missing ones are 0).
+pub fn account(config: &Config, actor: &Actor, facts: &AccountFacts) -> Value {
+    let count =
+        |map: &std::collections::HashMap<i64, i64>| map.get(&actor.id).copied().unwrap_or(0);
+    let avatar = actor
+        .avatar_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/avatars/original/missing.png", config.base_url()));
+    let header = format!("{}/headers/original/missing.png", config.base_url());
+    json!({
+        "id": actor.id.to_string(),
+        "username": actor.username,
+        "acct": actor.acct(),
+        "display_name": actor.display_name,
+        "locked": actor.manually_approves_followers,
+        "bot": actor.kind() == ActorKind::Application,
+        "group": actor.kind() == ActorKind::Group,
+        "discoverable": true,
+        "indexable": true,
+        "created_at": date(actor.published_at),
+        "note": text::sanitize(&actor.summary),
+        "url": actor.ap_id,
+        "uri": actor.ap_id,
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "header": header,
+        "header_static": header,
+        "followers_count": count(&facts.followers),
+        "following_count": count(&facts.following),
+        "statuses_count": count(&facts.statuses),
+        "last_status_at": null,
+        "emojis": [],
+        "fields": [],
+    })
+}
+
+/// The signed-in account, with its `source` (what the edit form shows).
+pub fn credential_account(
+    config: &Config,
+    actor: &Actor,
+    facts: &AccountFacts,
+    locale: &str,
+) -> Value {
+    let mut value = account(config, actor, facts);
+    value["source"] = json!({
+        "privacy": "public",
+        "sensitive": false,
+        "language": locale,
+        "note": actor.summary,
+        "fields": [],
+        "follow_requests_count": 0,
+    });
+    value
+}
+
+/// A status as `facts` (loaded for its page) describe it; `None` when its
+/// author is unknown (never for statuses loaded with their facts).
+pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<Value> {
+    let author = facts.actors.get(&status.row.author_id)?;
+    let id = status.row.id;
+    let (ap_id, html, language, published, updated, pinned) = match &status.target {
+        Target::Post(p) => (
+            &p.ap_id,
+            post_html(&p.title, &p.content_html),
+            p.language.clone(),
+            p.published_at,
+            p.updated_at,
+            p.pinned,
+        ),
+        Target::Comment(c) => (
+            &c.ap_id,
+            c.content_html.clone(),
+            None,
+            c.published_at,
+            c.updated_at,
+            false,
+        ),
+    };
+    let reply = facts.in_reply_to.get(&id);
+    let community = status.row.community_id.and_then(|c| facts.actors.get(&c));
+    let mentions: Vec<Value> = community
+        .map(|c| {
+            json!({
+                "id": c.id.to_string(),
+                "username": c.username,
+                "acct": c.acct(),
+                "url": c.ap_id,
+            })
+        })
+        .into_iter()
+        .collect();
+    Some(json!({
+        "id": id.to_string(),
+        "uri": ap_id,
+        "url": ap_id,
+        "created_at": date(published),
+        "edited_at": updated.map(date),
+        "account": account(config, author, &facts.accounts),
+        "content": html,
+        "visibility": "public",
+        "sensitive": false,
+        "spoiler_text": "",
+        "language": language,
+        "in_reply_to_id": reply.map(|(s, _)| s.to_string()),
+        "in_reply_to_account_id": reply.map(|(_, a)| a.to_string()),
+        "replies_count": facts.replies.get(&id).copied().unwrap_or(0),
+        "reblogs_count": 0,
+        "favourites_count": facts.likes.get(&id).copied().unwrap_or(0),
+        "favourited": facts.liked.contains(&id),
+        "reblogged": false,
+        "muted": false,
+        "bookmarked": facts.bookmarked.contains(&id),
+        "pinned": pinned,
+        "reblog": null,
+        "application": null,
+        "media_attachments": [],
+        "mentions": mentions,
+        "tags": [],
+        "emojis": [],
+        "card": null,
+        "poll": null,
+    }))
+}
+
+/// A page of statuses, in order.
+pub fn statuses(config: &Config, page: &[Status], facts: &StatusFacts) -> Value {
+    Value::Array(
+        page.iter()
+            .filter_map(|s| status(config, s, facts))
+            .collect(),
+    )
+}
+
+/// A titled post shows its title first, unless the text already starts with it.
+fn post_html(title: &str, content_html: &str) -> String {
+    let title = title.trim();
+    if title.is_empty()
+        || text::plain_text(content_html)
+            .trim_start()
+            .starts_with(title)
+    {
+        return content_html.to_string();
+    }
+    let escaped = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!("<p><strong>{escaped}</strong></p>{content_html}")
+}
+
+/// The relationship of the viewer with `target_id`: `following` is the
+/// viewer's follow of the target, `followed_by` the target's of the viewer.
+pub fn relationship(
+    target_id: i64,
+    following: Option<&Follow>,
+    followed_by: Option<&Follow>,
+) -> Value {
+    let accepted = |f: Option<&Follow>| f.is_some_and(|f| f.state() == FollowState::Accepted);
+    json!({
+        "id": target_id.to_string(),
+        "following": accepted(following),
+        "showing_reblogs": accepted(following),
+        "notifying": false,
+        "languages": null,
+        "followed_by": accepted(followed_by),
+        "blocking": false,
+        "blocked_by": false,
+        "muting": false,
+        "muting_notifications": false,
+        "requested": following.is_some_and(|f| f.state() == FollowState::Pending),
+        "requested_by": followed_by.is_some_and(|f| f.state() == FollowState::Pending),
+        "domain_blocking": false,
+        "endorsed": false,
+        "note": "",
+    })
+}
+
+/// A notification, with the account that caused it and its status.
+pub fn notification(n: &Notification, from: Value, status: Option<Value>) -> Value {
+    json!({
+        "id": n.id.to_string(),
+        "type": n.kind,
+        "created_at": date(n.created_at),
+        "account": from,
+        "status": status,
+    })
+}
+
+/// Notifications (as [`notification`] renders them) in the grouped shape
+/// of `/api/v2/notifications`: each one its own group for now, with the
+/// accounts and statuses they refer to listed once.
+pub fn notification_groups(rendered: &[Value]) -> Value {
+    let mut accounts: Vec<&Value> = Vec::new();
+    let mut statuses: Vec<&Value> = Vec::new();
+    let mut groups = Vec::new();
+    for n in rendered {
+        let account = &n["account"];
+        if !accounts.iter().any(|a| a["id"] == account["id"]) {
+            accounts.push(account);
+        }
+        let status = &n["status"];
+        if status.is_object() && !statuses.iter().any(|s| s["id"] == status["id"]) {
+            statuses.push(status);
+        }
+        groups.push(json!({
+            "group_key": format!("ungrouped-{}", n["id"].as_str().unwrap_or_default()),
+            "notifications_count": 1,
+            "type": n["type"],
+            "most_recent_notification_id": n["id"],
+            "page_min_id": n["id"],
+            "page_max_id": n["id"],
+            "latest_page_notification_at": n["created_at"],
+            "sample_account_ids": [account["id"]],
+            "status_id": status.get("id"),
+        }));
+    }
+    json!({
+        "accounts": accounts,
+        "statuses": statuses,
+        "notification_groups": groups,
+    })
+}
+
+/// An app; the secret only right after registration.
+pub fn app(app: &App, secret: Option<&str>) -> Value {
+    let uris: Vec<&str> = app.redirect_uris().collect();
+    let mut value = json!({
+        "id": app.id.to_string(),
+        "name": app.name,
+        "website": app.website,
+        "scopes": app.scopes.split(' ').collect::<Vec<_>>(),
+        "redirect_uri": uris.join("\n"),
+        "redirect_uris": uris,
+        "vapid_key": "",
+    });
+    if let Some(secret) = secret {
+        value["client_id"] = json!(app.client_id);
+        value["client_secret"] = json!(secret);
+        value["client_secret_expires_at"] = json!(0);
+    }
+    value
+}
+
+/// A token answer of `/oauth/token`.
+pub fn token(issued: &IssuedToken) -> Value {
+    let mut value = json!({
+        "access_token": issued.access_token,
+        "token_type": "Bearer",
+        "scope": issued.scopes.as_string(),
+        "created_at": issued.created_at.and_utc().timestamp(),
+    });
+    if let Some(refresh) = &issued.refresh_token {
+        value["refresh_token"] = json!(refresh);
+    }
+    value
+}

@@ -1,0 +1,185 @@
+//! Notifications of local members: answers to what they wrote (Mastodon's
+//! `mention`), likes of it (`favourite`), follows and follow requests. The
+//! rows are written by database triggers beside the like, comment or follow
+//! that causes them, whichever door it came through; here they are listed
+//! (keyset pages, filtered by type), read, dismissed and cleared; and the
+//! reading positions (markers) apps save for the home timeline and the
+//! notifications, which tell how many notifications are unread.
+
+use diesel::prelude::*;
+
+use super::statuses::{keyset, Page};
+use crate::db::DbConn;
+use crate::error::Error;
+use crate::schema::{markers, notifications};
+
+/// The kinds stored, as Mastodon names them.
+pub const KINDS: &[&str] = &["mention", "favourite", "follow", "follow_request"];
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notifications)]
+pub struct Notification {
+    pub id: i64,
+    pub recipient_id: i64,
+    pub kind: String,
+    pub from_id: i64,
+    pub status_id: Option<i64>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// Which kinds a listing keeps: only `types` when given, minus `exclude`.
+pub fn kinds_wanted(types: &[String], exclude: &[String]) -> Vec<&'static str> {
+    KINDS
+        .iter()
+        .copied()
+        .filter(|k| types.is_empty() || types.iter().any(|t| t == k))
+        .filter(|k| !exclude.iter().any(|t| t == k))
+        .collect()
+}
+
+/// A page of an actor's notifications of the given kinds, newest first.
+pub fn list(
+    conn: &mut DbConn,
+    recipient_id: i64,
+    kinds: &[&str],
+    page: &Page,
+) -> Result<Vec<Notification>, Error> {
+    let query = notifications::table
+        .filter(notifications::recipient_id.eq(recipient_id))
+        .filter(notifications::kind.eq_any(kinds))
+        .select(Notification::as_select())
+        .into_boxed();
+    Ok(page.finish(keyset!(query, notifications::id, page).load(conn)?))
+}
+
+/// One notification of an actor.
+pub fn get(conn: &mut DbConn, recipient_id: i64, id: i64) -> Result<Notification, Error> {
+    notifications::table
+        .find(id)
+        .filter(notifications::recipient_id.eq(recipient_id))
+        .select(Notification::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::NotFound("Record not found".into()))
+}
+
+/// Removes one notification of an actor.
+pub fn dismiss(conn: &mut DbConn, recipient_id: i64, id: i64) -> Result<(), Error> {
+    let n = diesel::delete(
+        notifications::table
+            .find(id)
+            .filter(notifications::recipient_id.eq(recipient_id)),
+    )
+    .execute(conn)?;
+    if n == 0 {
+        return Err(Error::NotFound("Record not found".into()));
+    }
+    Ok(())
+}
+
+/// Removes all notifications of an actor.
+pub fn clear(conn: &mut DbConn, recipient_id: i64) -> Result<(), Error> {
+    diesel::delete(notifications::table.filter(notifications::recipient_id.eq(recipient_id)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The timelines whose reading position is kept.
+pub const MARKED: &[&str] = &["home", "notifications"];
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = markers)]
+pub struct Marker {
+    pub actor_id: i64,
+    pub timeline: String,
+    pub last_read_id: i64,
+    pub version: i32,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// An actor's markers of the given timelines.
+pub fn markers_of(
+    conn: &mut DbConn,
+    actor_id: i64,
+    timelines: &[&str],
+) -> Result<Vec<Marker>, Error> {
+    Ok(markers::table
+        .filter(markers::actor_id.eq(actor_id))
+        .filter(markers::timeline.eq_any(timelines))
+        .select(Marker::as_select())
+        .load(conn)?)
+}
+
+/// Saves a reading position; each save raises the marker's version.
+pub fn save_marker(
+    conn: &mut DbConn,
+    actor_id: i64,
+    timeline: &str,
+    last_read_id: i64,
+) -> Result<Marker, Error> {
+    let Some(timeline) = MARKED.iter().find(|t| **t == timeline) else {
+        return Err(Error::invalid(
+            "timeline",
+            format!("'{timeline}' is not one of home, notifications"),
+        ));
+    };
+    crate::db::transaction(conn, |conn| {
+        let now = super::now();
+        let updated = diesel::update(markers::table.find((actor_id, *timeline)))
+            .set((
+                markers::last_read_id.eq(last_read_id),
+                markers::version.eq(markers::version + 1),
+                markers::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(markers::table)
+                .values((
+                    markers::actor_id.eq(actor_id),
+                    markers::timeline.eq(*timeline),
+                    markers::last_read_id.eq(last_read_id),
+                    markers::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        Ok(markers::table
+            .find((actor_id, *timeline))
+            .select(Marker::as_select())
+            .first(conn)?)
+    })
+}
+
+/// Notifications newer than the notifications marker (at most `cap`).
+pub fn unread_count(conn: &mut DbConn, actor_id: i64, cap: i64) -> Result<i64, Error> {
+    let read: i64 = markers::table
+        .find((actor_id, "notifications"))
+        .select(markers::last_read_id)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0);
+    let ids: Vec<i64> = notifications::table
+        .filter(notifications::recipient_id.eq(actor_id))
+        .filter(notifications::id.gt(read))
+        .select(notifications::id)
+        .limit(cap)
+        .load(conn)?;
+    Ok(ids.len() as i64)
+}
+
+/// The newest notification id (0 when there is none): where a stream starts.
+pub fn newest_id(conn: &mut DbConn) -> Result<i64, Error> {
+    Ok(notifications::table
+        .select(diesel::dsl::max(notifications::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}
+
+/// Notifications of everyone written after `id`, oldest first (at most `limit`).
+pub fn written_after(conn: &mut DbConn, id: i64, limit: i64) -> Result<Vec<Notification>, Error> {
+    Ok(notifications::table
+        .filter(notifications::id.gt(id))
+        .order(notifications::id.asc())
+        .limit(limit)
+        .select(Notification::as_select())
+        .load(conn)?)
+}

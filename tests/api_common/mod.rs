@@ -1,0 +1,151 @@
+//! Helpers for the Mastodon API tests: registering apps, getting tokens,
+//! and calling the API as a client would.
+#![allow(dead_code)]
+
+use serde_json::Value;
+
+use crate::common::TestInstance;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// An answer: status, `Link` header and JSON body.
+pub struct Answer {
+    pub status: u16,
+    pub link: Option<String>,
+    pub body: Value,
+}
+
+async fn answer(r: reqwest::Response) -> Answer {
+    let status = r.status().as_u16();
+    let link = r
+        .headers()
+        .get("link")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = r.json().await.unwrap_or(Value::Null);
+    Answer { status, link, body }
+}
+
+/// Registers an app; returns (client_id, client_secret).
+pub async fn register_app(inst: &TestInstance, scopes: &str, redirect: &str) -> (String, String) {
+    let r = inst
+        .client
+        .post(inst.url("/api/v1/apps"))
+        .form(&[
+            ("client_name", "Test app"),
+            ("redirect_uris", redirect),
+            ("scopes", scopes),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    (
+        body["client_id"].as_str().unwrap().to_string(),
+        body["client_secret"].as_str().unwrap().to_string(),
+    )
+}
+
+/// A token through the password grant (login is a username or an e-mail).
+pub async fn password_token(
+    inst: &TestInstance,
+    app: &(String, String),
+    login: &str,
+    scope: &str,
+) -> Value {
+    let r = inst
+        .client
+        .post(inst.url("/oauth/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", &app.0),
+            ("client_secret", &app.1),
+            ("username", login),
+            ("password", PASSWORD),
+            ("scope", scope),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "password grant for {login}");
+    r.json().await.unwrap()
+}
+
+/// A client holding an access token.
+pub struct Api<'a> {
+    pub inst: &'a TestInstance,
+    pub token: String,
+}
+
+impl<'a> Api<'a> {
+    /// Creates a member `name` and logs in with the given scopes.
+    pub async fn user(inst: &'a TestInstance, name: &str, scope: &str) -> (Api<'a>, String) {
+        let account = inst.create_user(name).await;
+        let app = register_app(inst, "read write follow push", "urn:ietf:wg:oauth:2.0:oob").await;
+        let token = password_token(inst, &app, name, scope).await;
+        let api = Api {
+            inst,
+            token: token["access_token"].as_str().unwrap().to_string(),
+        };
+        (api, account.actor.id.to_string())
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        answer(
+            self.inst
+                .client
+                .get(self.inst.url(path))
+                .bearer_auth(&self.token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Answer {
+        answer(
+            self.inst
+                .client
+                .post(self.inst.url(path))
+                .bearer_auth(&self.token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        answer(
+            self.inst
+                .client
+                .delete(self.inst.url(path))
+                .bearer_auth(&self.token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Posts a status and returns its id.
+    pub async fn status(&self, text: &str) -> String {
+        let a = self
+            .post("/api/v1/statuses", serde_json::json!({ "status": text }))
+            .await;
+        assert_eq!(a.status, 200, "status created: {}", a.body);
+        a.body["id"].as_str().unwrap().to_string()
+    }
+}
+
+/// Ids of a list of entities.
+pub fn ids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect()
+}
