@@ -459,6 +459,24 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<Account>, Error> {
         .collect())
 }
 
+/// Languages an account may choose for its interface.
+pub const LOCALES: &[&str] = &["fr", "en"];
+
+/// Sets the language of an account's interface.
+pub fn set_locale(conn: &mut DbConn, user_id: i64, locale: &str) -> Result<(), Error> {
+    let locale = locale.trim();
+    if !LOCALES.contains(&locale) {
+        return Err(Error::invalid(
+            "locale",
+            format!("'{locale}' is not one of {}", LOCALES.join(", ")),
+        ));
+    }
+    diesel::update(users::table.find(user_id))
+        .set(users::locale.eq(locale))
+        .execute(conn)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

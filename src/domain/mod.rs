@@ -7,6 +7,7 @@ pub mod actors;
 pub mod communities;
 pub mod content;
 pub mod follows;
+pub mod listings;
 pub mod profiles;
 pub mod sessions;
 pub mod statistics;

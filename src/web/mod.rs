@@ -18,10 +18,15 @@ use crate::db::Db;
 use crate::error::Error;
 
 mod actors;
+mod community_pages;
 mod discovery;
 mod federation;
+pub mod i18n;
+pub mod page;
 mod pages;
-mod session;
+mod post_pages;
+pub mod security;
+pub mod session;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -37,7 +42,32 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/signup", get(pages::signup_form).post(pages::signup))
+        .route("/settings", get(pages::settings_form).post(pages::settings))
         .route("/static/style.css", get(pages::stylesheet))
+        .route("/communities", get(community_pages::directory))
+        .route(
+            "/communities/new",
+            get(community_pages::new_form).post(community_pages::create),
+        )
+        .route("/c/{name}/join", post(community_pages::join))
+        .route("/c/{name}/leave", post(community_pages::leave))
+        .route(
+            "/c/{name}/requests/{id}",
+            post(community_pages::answer_request),
+        )
+        .route(
+            "/c/{name}/submit",
+            get(community_pages::compose).post(community_pages::submit),
+        )
+        .route("/post/{id}/comment", post(post_pages::comment))
+        .route(
+            "/{kind}/{name}/edit",
+            get(post_pages::edit_form).post(post_pages::edit),
+        )
+        .route("/{kind}/{name}/delete", post(post_pages::delete))
+        .route("/{kind}/{name}/like", post(post_pages::like))
+        .route("/u/{name}/follow", post(actors::follow))
+        .route("/u/{name}/unfollow", post(actors::unfollow))
         .route("/u/{name}", get(actors::person))
         .route("/u/{name}/following", get(federation::following))
         .route("/c/{name}", get(federation::community))
@@ -56,8 +86,12 @@ pub fn router(state: AppState) -> Router {
         .route("/.well-known/host-meta", get(discovery::host_meta))
         .route("/nodeinfo/{version}", get(discovery::nodeinfo))
         .route("/healthz", get(health))
-        .fallback(pages::not_found)
+        .fallback(page::not_found)
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::layer,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

@@ -1,93 +1,23 @@
-//! Server-rendered pages: welcome, sign-up, log-in, log-out, error pages and
-//! the stylesheet.
+//! Account pages: welcome, sign-up, log-in, log-out, settings, and the
+//! stylesheet.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::session::{self, MaybeSession};
-use super::{public_message, status_of, AppState};
+use super::i18n::Lang;
+use super::page::{redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted};
+use super::security::secure_cookies;
+use super::session;
+use super::{status_of, AppState};
 use crate::config::RegistrationMode;
-use crate::domain::accounts::{self, NewAccount, Role};
+use crate::domain::accounts::{self, NewAccount, Role, LOCALES};
+use crate::domain::actors::Actor;
+use crate::domain::listings::{self, DirectoryEntry, DirectoryFilter};
 use crate::domain::sessions;
 use crate::error::Error;
-
-/// What every page's layout needs.
-pub struct PageContext {
-    pub instance_name: String,
-    /// The signed-in member's username.
-    pub username: Option<String>,
-    pub csrf_token: String,
-}
-
-impl PageContext {
-    pub fn new(state: &AppState, session: &MaybeSession) -> Self {
-        PageContext {
-            instance_name: state.config.instance_name.clone(),
-            username: session.0.as_ref().map(|s| s.account.actor.username.clone()),
-            csrf_token: session
-                .0
-                .as_ref()
-                .map(|s| s.csrf_token.clone())
-                .unwrap_or_default(),
-        }
-    }
-}
-
-/// Renders a template as an HTML answer.
-pub fn render(template: &impl Template) -> Response {
-    match template.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template rendering failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    page: PageContext,
-    status: u16,
-    title: &'static str,
-    message: String,
-}
-
-impl ErrorPage {
-    pub fn response(page: PageContext, status: StatusCode, message: String) -> Response {
-        let title = match status.as_u16() {
-            401 => "Connexion nécessaire",
-            403 => "Accès refusé",
-            404 => "Page introuvable",
-            409 | 422 => "Requête invalide",
-            503 => "Service indisponible",
-            _ => "Erreur interne",
-        };
-        let body = ErrorPage {
-            page,
-            status: status.as_u16(),
-            title,
-            message,
-        };
-        (status, render(&body)).into_response()
-    }
-
-    pub fn from_error(page: PageContext, error: &Error) -> Response {
-        Self::response(page, status_of(error), public_message(error))
-    }
-}
-
-pub async fn not_found(State(state): State<AppState>, session: MaybeSession) -> Response {
-    ErrorPage::response(
-        PageContext::new(&state, &session),
-        StatusCode::NOT_FOUND,
-        "Cette adresse ne correspond à aucune page.".into(),
-    )
-}
 
 pub async fn stylesheet() -> Response {
     (
@@ -100,6 +30,9 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// Communities shown on the welcome page.
+const WELCOME_COMMUNITIES: i64 = 6;
+
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage {
@@ -107,15 +40,36 @@ struct IndexPage {
     description: String,
     domain: String,
     registrations_open: bool,
+    /// The signed-in member's communities.
+    mine: Vec<Actor>,
+    communities: Vec<DirectoryEntry>,
 }
 
-pub async fn index(State(state): State<AppState>, session: MaybeSession) -> Response {
-    render(&IndexPage {
-        page: PageContext::new(&state, &session),
-        description: state.config.instance_description.clone(),
-        domain: state.config.domain.clone(),
-        registrations_open: state.config.registration_mode != RegistrationMode::Closed,
-    })
+pub async fn index(State(state): State<AppState>, page: PageContext) -> Response {
+    let me = page.account.as_ref().map(|a| a.actor.id);
+    let loaded = state
+        .db
+        .run(move |conn| {
+            let mine = match me {
+                Some(id) => listings::communities_of(conn, id, 50)?,
+                None => vec![],
+            };
+            let communities =
+                listings::directory(conn, &DirectoryFilter::default(), WELCOME_COMMUNITIES)?;
+            Ok((mine, communities))
+        })
+        .await;
+    match loaded {
+        Ok((mine, communities)) => render(&IndexPage {
+            page,
+            description: state.config.instance_description.clone(),
+            domain: state.config.domain.clone(),
+            registrations_open: state.config.registration_mode != RegistrationMode::Closed,
+            mine,
+            communities,
+        }),
+        Err(e) => ErrorPage::from_error(&page, &e),
+    }
 }
 
 #[derive(Template)]
@@ -126,9 +80,9 @@ struct LoginPage {
     error: Option<String>,
 }
 
-pub async fn login_form(State(state): State<AppState>, session: MaybeSession) -> Response {
+pub async fn login_form(page: PageContext) -> Response {
     render(&LoginPage {
-        page: PageContext::new(&state, &session),
+        page,
         login: String::new(),
         error: None,
     })
@@ -142,8 +96,7 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    session: MaybeSession,
-    Form(form): Form<LoginForm>,
+    Submitted { page, form }: Submitted<LoginForm>,
 ) -> Response {
     let config = state.config.clone();
     let login = form.login.clone();
@@ -156,57 +109,45 @@ pub async fn login(
         .await;
     match result {
         Ok(token) => {
-            let secure = !state.config.federation_allow_http;
-            let mut response = Redirect::to("/").into_response();
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, session::set_cookie(&token, secure));
+            let mut response = redirect_with(&state, "/", "flash-logged-in");
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                session::set_cookie(&token, secure_cookies(&state)),
+            );
             response
         }
         Err(e) => {
             let status = status_of(&e);
+            let error = Some(login_message(&page, &e));
             let body = render(&LoginPage {
-                page: PageContext::new(&state, &session),
+                page,
                 login: form.login.chars().take(254).collect(),
-                error: Some(login_message(&e)),
+                error,
             });
             (status, body).into_response()
         }
     }
 }
 
-fn login_message(e: &Error) -> String {
+fn login_message(page: &PageContext, e: &Error) -> String {
     match e {
-        Error::Unauthorized(_) => "Identifiant ou mot de passe incorrect.".into(),
-        Error::Forbidden(m) if m.contains("approval") => {
-            "Ce compte attend la validation d’un administrateur.".into()
-        }
-        Error::Forbidden(_) => "Ce compte est suspendu.".into(),
-        other => public_message(other),
+        Error::Unauthorized(_) => page.t.get("login-wrong"),
+        Error::Forbidden(m) if m.contains("approval") => page.t.get("login-pending"),
+        Error::Forbidden(_) => page.t.get("login-suspended"),
+        other => page.error_message(other),
     }
 }
 
 #[derive(Deserialize)]
-pub struct LogoutForm {
-    csrf_token: String,
-}
+pub struct EmptyForm {}
 
 pub async fn logout(
     State(state): State<AppState>,
-    session: MaybeSession,
     headers: HeaderMap,
-    Form(form): Form<LogoutForm>,
+    Submitted { page, .. }: Submitted<EmptyForm>,
 ) -> Response {
-    let page = PageContext::new(&state, &session);
-    let Some(current) = session.0 else {
+    if page.account.is_none() {
         return Redirect::to("/").into_response();
-    };
-    if form.csrf_token != current.csrf_token {
-        return ErrorPage::response(
-            page,
-            StatusCode::FORBIDDEN,
-            "Le formulaire a expiré : rechargez la page et recommencez.".into(),
-        );
     }
     if let Some(token) = session::cookie_token(&headers) {
         if let Err(e) = state
@@ -214,13 +155,14 @@ pub async fn logout(
             .run(move |conn| sessions::close(conn, &token))
             .await
         {
-            return ErrorPage::from_error(page, &e);
+            return ErrorPage::from_error(&page, &e);
         }
     }
-    let mut response = Redirect::to("/").into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, session::clear_cookie());
+    let mut response = redirect_with(&state, "/", "flash-logged-out");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::clear_cookie(secure_cookies(&state)),
+    );
     response
 }
 
@@ -232,41 +174,35 @@ struct SignupPage {
     username: String,
     email: String,
     reason: String,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     done: Option<String>,
 }
 
-impl SignupPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-}
-
-pub async fn signup_form(State(state): State<AppState>, session: MaybeSession) -> Response {
-    let page = SignupPage {
-        page: PageContext::new(&state, &session),
-        mode: state.config.registration_mode.as_str(),
-        username: String::new(),
-        email: String::new(),
-        reason: String::new(),
-        errors: vec![],
-        done: None,
-    };
+pub async fn signup_form(State(state): State<AppState>, page: PageContext) -> Response {
     let status = if state.config.registration_mode == RegistrationMode::Closed {
         StatusCode::FORBIDDEN
     } else {
         StatusCode::OK
     };
-    (status, render(&page)).into_response()
+    let body = SignupPage {
+        page,
+        mode: state.config.registration_mode.as_str(),
+        username: String::new(),
+        email: String::new(),
+        reason: String::new(),
+        errors: FieldErrors::default(),
+        done: None,
+    };
+    (status, render(&body)).into_response()
 }
 
 #[derive(Deserialize)]
 pub struct SignupForm {
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
     #[serde(default)]
     reason: String,
@@ -274,8 +210,7 @@ pub struct SignupForm {
 
 pub async fn signup(
     State(state): State<AppState>,
-    session: MaybeSession,
-    Form(form): Form<SignupForm>,
+    Submitted { page, form }: Submitted<SignupForm>,
 ) -> Response {
     let config = state.config.clone();
     let new = NewAccount {
@@ -285,72 +220,95 @@ pub async fn signup(
         role: Role::Member,
         signup_reason: form.reason.clone(),
     };
+    // The account starts in the language its owner signed up in.
+    let locale = page.t.lang().code();
     let result = state
         .db
-        .run(move |conn| accounts::register(conn, &config, &new))
+        .run(move |conn| {
+            let account = accounts::register(conn, &config, &new)?;
+            accounts::set_locale(conn, account.user.id, locale)?;
+            Ok(account)
+        })
         .await;
-    let mut page = SignupPage {
-        page: PageContext::new(&state, &session),
+    let (status, errors, done) = match result {
+        Ok(account) => {
+            let done = if account.user.is_active() {
+                page.t
+                    .arg("signup-done", "name", account.actor.username.as_str())
+            } else {
+                page.t.get("signup-done-pending")
+            };
+            (StatusCode::CREATED, FieldErrors::default(), Some(done))
+        }
+        Err(e) => (status_of(&e), FieldErrors::from_error(&page, &e), None),
+    };
+    let body = SignupPage {
+        page,
         mode: state.config.registration_mode.as_str(),
         username: form.username.chars().take(60).collect(),
         email: form.email.chars().take(254).collect(),
         reason: form.reason.chars().take(1000).collect(),
-        errors: vec![],
-        done: None,
+        errors,
+        done,
     };
-    match result {
-        Ok(account) => {
-            page.done = Some(if account.user.is_active() {
-                format!(
-                    "Bienvenue, {} ! Votre compte est créé : vous pouvez vous connecter.",
-                    account.actor.username
-                )
-            } else {
-                "Votre demande est enregistrée : un administrateur doit la valider avant votre première connexion.".into()
-            });
-            (StatusCode::CREATED, render(&page)).into_response()
-        }
-        Err(e) => {
-            let status = status_of(&e);
-            page.errors
-                .push((e.field().unwrap_or("form"), public_message(&e)));
-            (status, render(&page)).into_response()
-        }
-    }
+    (status, render(&body)).into_response()
 }
 
 #[derive(Template)]
-#[template(path = "community.html")]
-struct CommunityPage<'a> {
+#[template(path = "settings.html")]
+struct SettingsPage {
     page: PageContext,
-    actor: &'a crate::domain::actors::Actor,
-    followers: i64,
-    posts: Vec<crate::domain::content::Post>,
+    locales: &'static [&'static str],
+    current: String,
+    errors: FieldErrors,
 }
 
-/// The HTML page of a community of ours: about, member count, latest posts.
-pub async fn render_actor_page(
-    state: &AppState,
-    session: &MaybeSession,
-    actor: &crate::domain::actors::Actor,
+pub async fn settings_form(page: PageContext) -> Response {
+    let current = match page.require_account() {
+        Ok(account) => account.user.locale.clone(),
+        Err(response) => return *response,
+    };
+    render(&SettingsPage {
+        page,
+        locales: LOCALES,
+        current,
+        errors: FieldErrors::default(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    locale: String,
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    Submitted { page, form }: Submitted<SettingsForm>,
 ) -> Response {
-    let id = actor.id;
-    let loaded = state
+    let user_id = match page.require_account() {
+        Ok(account) => account.user.id,
+        Err(response) => return *response,
+    };
+    let locale = form.locale.clone();
+    match state
         .db
-        .run(move |conn| {
-            Ok((
-                crate::domain::follows::follower_count(conn, id)?,
-                crate::domain::content::community_posts(conn, id, None, 50)?,
-            ))
-        })
-        .await;
-    match loaded {
-        Ok((followers, posts)) => render(&CommunityPage {
-            page: PageContext::new(state, session),
-            actor,
-            followers,
-            posts,
-        }),
-        Err(e) => ErrorPage::from_error(PageContext::new(state, session), &e),
+        .run(move |conn| accounts::set_locale(conn, user_id, &locale))
+        .await
+    {
+        Ok(()) => redirect_with(&state, "/settings", "flash-settings-saved"),
+        Err(e) => {
+            let errors = FieldErrors::from_error(&page, &e);
+            let current = Lang::parse(&form.locale)
+                .map(|l| l.code().to_string())
+                .unwrap_or_default();
+            let body = render(&SettingsPage {
+                page,
+                locales: LOCALES,
+                current,
+                errors,
+            });
+            (status_of(&e), body).into_response()
+        }
     }
 }

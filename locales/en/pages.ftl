@@ -1,0 +1,110 @@
+# Page texts.
+
+home-title = Home
+home-hello = Hello, { $name }!
+home-about = This instance is part of a federated network of territorial professionals: its members join and run communities hosted here or by partner structures, from this site or from any Mastodon-compatible app.
+home-my-communities = Your communities
+home-no-communities = You have not joined any community yet: browse the directory to find those that matter to you.
+home-browse = Browse communities
+home-public-communities = Public communities
+home-no-public-communities = No community exists yet. Sign up to start the first one.
+home-all-communities = See all communities
+
+login-title = Log in
+login-field = Username or e-mail address
+password-field = Password
+login-submit = Log in
+login-no-account = No account yet?
+login-wrong = Wrong username, e-mail or password.
+login-pending = This account is waiting for an administrator's approval.
+login-suspended = This account is suspended.
+
+signup-title = Sign up
+signup-closed = Registrations are closed on this instance. Contact its administrator to get an account.
+signup-approval = Registrations need approval: tell us in a few words why you want to join.
+username-field = Username
+username-help = 2 to 30 characters: letters a-z, digits and "_".
+email-field = E-mail address
+new-password-field = Password (at least 8 characters)
+reason-field = Why do you want to join the network?
+signup-submit = Create my account
+signup-have-account = Already have an account?
+signup-done = Welcome, { $name }! Your account is created: you can log in.
+signup-done-pending = Your request is recorded: an administrator must approve it before you can log in.
+
+settings-title = Account settings
+settings-language = Interface language
+
+directory-title = Community directory
+directory-search = Search
+directory-all-kinds = All kinds
+directory-filter = Filter
+directory-empty = No community yet.
+directory-no-match = No community matches these criteria: widen the search, or
+community-kind-field = Kind of community
+
+community-new-title = Create a community
+community-new-intro = A community brings people together around a topic, a project, a trade or a territory. You will be its first moderator.
+community-title-field = Title
+community-name-field = Identifier
+community-name-help = 2 to 30 characters: letters a-z, digits and "_". It makes the address !identifier@{ $domain } and cannot change later.
+community-description-field = Description
+community-policy-field = Membership
+community-create-submit = Create the community
+
+community-login-to-join = Log in to join this community
+community-invitation-only = This community welcomes new members by invitation only.
+community-ask-to-join = Ask to join
+community-join = Join
+community-request-pending = Your request is waiting for a moderator's answer.
+community-cancel-request = Cancel the request
+community-leave = Leave the community
+community-write = Write a post
+community-posts = Posts
+community-no-posts = No posts yet: start the conversation with the first one.
+community-no-more-posts = There are no older posts.
+community-about = About
+community-no-description = This community has no description yet.
+community-rules = Rules
+community-moderators = Moderators
+community-requests = Membership requests
+community-no-requests = No pending request.
+request-accept = Accept
+request-reject = Reject
+request-accept-who = Accept the request of { $name }
+request-reject-who = Reject the request of { $name }
+
+post-pinned = Pinned
+post-untitled = Untitled
+post-byline = By { $author }, on { $date }
+post-deleted = This post was deleted.
+compose-title = Post in { $community }
+compose-submit = Publish
+post-title-field = Title
+post-body-field = Text
+post-body-help = Markdown formatting: **bold**, *italic*, [link](https://…), lists with "- ".
+post-link-field = Link (optional)
+post-language-field = Language of the post
+edit-post-title = Edit the post
+edit-comment-title = Edit the comment
+comment-field = Your comment
+comment-submit = Send
+comment-login = Log in to comment
+comment-none = No comments yet: be the first to react.
+comment-deleted = This comment was deleted.
+reply-to = Your answer to { $name }
+
+profile-structure = Organisation
+profile-job = Job title
+profile-territory = Territory
+profile-skills = Skills
+profile-since = Member since
+profile-followers = Followers
+profile-follow = Follow
+profile-unfollow = Unfollow
+profile-follow-pending = Follow request pending.
+profile-posts = Posts
+profile-no-posts = No posts yet.
+profile-no-posts-self = You have not posted yet: pick a community and write in it.
+profile-communities = Communities
+profile-no-communities = Not a member of any community yet.

@@ -1,0 +1,110 @@
+# Page texts.
+
+home-title = Accueil
+home-hello = Bonjour, { $name } !
+home-about = Cette instance fait partie d’un réseau fédéré de professionnels des territoires : ses membres rejoignent et animent des communautés hébergées ici ou chez les structures partenaires, depuis ce site ou depuis une application compatible Mastodon.
+home-my-communities = Vos communautés
+home-no-communities = Vous n’avez encore rejoint aucune communauté : parcourez l’annuaire pour trouver celles qui vous concernent.
+home-browse = Parcourir les communautés
+home-public-communities = Communautés publiques
+home-no-public-communities = Aucune communauté n’existe encore. Créez un compte pour lancer la première.
+home-all-communities = Voir toutes les communautés
+
+login-title = Connexion
+login-field = Nom d’utilisateur ou adresse e-mail
+password-field = Mot de passe
+login-submit = Se connecter
+login-no-account = Pas encore de compte ?
+login-wrong = Identifiant ou mot de passe incorrect.
+login-pending = Ce compte attend la validation d’un administrateur.
+login-suspended = Ce compte est suspendu.
+
+signup-title = Créer un compte
+signup-closed = Les inscriptions sont fermées sur cette instance. Contactez son administrateur pour obtenir un compte.
+signup-approval = Les inscriptions sont soumises à validation : expliquez en quelques mots votre demande.
+username-field = Nom d’utilisateur
+username-help = 2 à 30 caractères : lettres a-z, chiffres et « _ ».
+email-field = Adresse e-mail
+new-password-field = Mot de passe (8 caractères au moins)
+reason-field = Pourquoi souhaitez-vous rejoindre le réseau ?
+signup-submit = Créer mon compte
+signup-have-account = Déjà un compte ?
+signup-done = Bienvenue, { $name } ! Votre compte est créé : vous pouvez vous connecter.
+signup-done-pending = Votre demande est enregistrée : un administrateur doit la valider avant votre première connexion.
+
+settings-title = Paramètres du compte
+settings-language = Langue de l’interface
+
+directory-title = Annuaire des communautés
+directory-search = Rechercher
+directory-all-kinds = Tous les types
+directory-filter = Filtrer
+directory-empty = Aucune communauté pour l’instant.
+directory-no-match = Aucune communauté ne correspond à ces critères : élargissez la recherche, ou
+community-kind-field = Type de communauté
+
+community-new-title = Créer une communauté
+community-new-intro = Une communauté réunit des personnes autour d’un sujet, d’un projet, d’un métier ou d’un territoire. Vous en serez le premier modérateur.
+community-title-field = Titre
+community-name-field = Identifiant
+community-name-help = 2 à 30 caractères : lettres a-z, chiffres et « _ ». Il forme l’adresse !identifiant@{ $domain } et ne pourra plus changer.
+community-description-field = Description
+community-policy-field = Adhésion
+community-create-submit = Créer la communauté
+
+community-login-to-join = Connectez-vous pour rejoindre cette communauté
+community-invitation-only = Cette communauté n’accueille de nouveaux membres que sur invitation.
+community-ask-to-join = Demander à rejoindre
+community-join = Rejoindre
+community-request-pending = Votre demande attend la réponse d’un modérateur.
+community-cancel-request = Annuler la demande
+community-leave = Quitter la communauté
+community-write = Écrire une publication
+community-posts = Publications
+community-no-posts = Aucune publication pour l’instant : lancez la discussion avec la première.
+community-no-more-posts = Il n’y a pas de publication plus ancienne.
+community-about = À propos
+community-no-description = Cette communauté n’a pas encore de description.
+community-rules = Règles
+community-moderators = Modération
+community-requests = Demandes d’adhésion
+community-no-requests = Aucune demande en attente.
+request-accept = Accepter
+request-reject = Refuser
+request-accept-who = Accepter la demande de { $name }
+request-reject-who = Refuser la demande de { $name }
+
+post-pinned = Épinglé
+post-untitled = Sans titre
+post-byline = Par { $author }, le { $date }
+post-deleted = Cette publication a été supprimée.
+compose-title = Publier dans { $community }
+compose-submit = Publier
+post-title-field = Titre
+post-body-field = Texte
+post-body-help = Mise en forme Markdown : **gras**, *italique*, [lien](https://…), listes avec « - ».
+post-link-field = Lien (facultatif)
+post-language-field = Langue de la publication
+edit-post-title = Modifier la publication
+edit-comment-title = Modifier le commentaire
+comment-field = Votre commentaire
+comment-submit = Envoyer
+comment-login = Connectez-vous pour commenter
+comment-none = Aucun commentaire pour l’instant : soyez le premier à réagir.
+comment-deleted = Ce commentaire a été supprimé.
+reply-to = Votre réponse à { $name }
+
+profile-structure = Structure
+profile-job = Fonction
+profile-territory = Territoire
+profile-skills = Compétences
+profile-since = Membre depuis
+profile-followers = Abonnés
+profile-follow = Suivre
+profile-unfollow = Ne plus suivre
+profile-follow-pending = Demande de suivi en attente.
+profile-posts = Publications
+profile-no-posts = Aucune publication pour l’instant.
+profile-no-posts-self = Vous n’avez encore rien publié : choisissez une communauté et écrivez-y.
+profile-communities = Communautés
+profile-no-communities = Membre d’aucune communauté pour l’instant.
