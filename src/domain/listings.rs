@@ -140,6 +140,41 @@ pub fn communities_of(conn: &mut DbConn, person_id: i64, limit: i64) -> Result<V
         .load(conn)?)
 }
 
+/// The pinned posts of a community, newest first (shown above its pages).
+pub fn pinned_posts(conn: &mut DbConn, community_id: i64) -> Result<Vec<Post>, Error> {
+    Ok(posts::table
+        .filter(posts::community_id.eq(community_id))
+        .filter(posts::pinned.eq(true))
+        .filter(posts::deleted_at.is_null())
+        .order(posts::id.desc())
+        .limit(PINNED_MAX)
+        .select(Post::as_select())
+        .load(conn)?)
+}
+
+/// Most pinned posts shown.
+pub const PINNED_MAX: i64 = 20;
+
+/// The other posts of a community, newest first: keyset pages on the id
+/// alone, so that pinned posts never come back on a later page.
+pub fn unpinned_posts(
+    conn: &mut DbConn,
+    community_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Post>, Error> {
+    let mut query = posts::table
+        .filter(posts::community_id.eq(community_id))
+        .filter(posts::pinned.eq(false))
+        .filter(posts::deleted_at.is_null())
+        .select(Post::as_select())
+        .into_boxed();
+    if let Some(b) = before {
+        query = query.filter(posts::id.lt(b));
+    }
+    Ok(query.order(posts::id.desc()).limit(limit).load(conn)?)
+}
+
 /// A person's posts (not deleted), newest first.
 pub fn posts_by(
     conn: &mut DbConn,

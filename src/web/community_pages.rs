@@ -259,6 +259,7 @@ pub async fn show(
 ) -> Response {
     let reader = page.account.as_ref().map(|a| a.actor.id);
     let id = community.actor.id;
+    let name = community.actor.username.clone();
     let loaded = state
         .db
         .run(move |conn| {
@@ -276,7 +277,13 @@ pub async fn show(
             } else {
                 vec![]
             };
-            let posts = content::community_posts(conn, id, before, PAGE_SIZE)?;
+            let mut posts = match before {
+                None => listings::pinned_posts(conn, id)?,
+                Some(_) => vec![],
+            };
+            let page_of_posts = listings::unpinned_posts(conn, id, before, PAGE_SIZE)?;
+            let next = next_page(&page_of_posts, &format!("/c/{name}"), |p| p.id);
+            posts.extend(page_of_posts);
             let authors = listings::actors_by_ids(
                 conn,
                 &posts.iter().map(|p| p.author_id).collect::<Vec<_>>(),
@@ -294,10 +301,18 @@ pub async fn show(
                     post,
                 })
                 .collect::<Vec<_>>();
-            Ok((members, moderators, follow, is_moderator, requests, posts))
+            Ok((
+                members,
+                moderators,
+                follow,
+                is_moderator,
+                requests,
+                posts,
+                next,
+            ))
         })
         .await;
-    let (members, moderators, follow, is_moderator, requests, posts) = match loaded {
+    let (members, moderators, follow, is_moderator, requests, posts, next) = match loaded {
         Ok(l) => l,
         Err(e) => return ErrorPage::from_error(&page, &e),
     };
@@ -312,9 +327,6 @@ pub async fn show(
         Membership::Member => true,
         _ => is_moderator || community.policy() == MembershipPolicy::Open,
     };
-    let next = next_page(&posts, &format!("/c/{}", community.actor.username), |p| {
-        p.post.id
-    });
     render(&CommunityPage {
         page,
         community,

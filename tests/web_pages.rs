@@ -1,0 +1,999 @@
+//! The web interface over HTTP: every page's status and key content in
+//! French and English, what visitors, members, moderators and admins may
+//! do, CSRF refusals that change nothing, and form errors that keep input.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{csrf_token, TestInstance};
+use recolte::domain::communities::MembershipPolicy;
+use recolte::web::i18n::{Lang, Translator};
+
+/// A browser: keeps cookies, sends a language, remembers the last form token.
+struct Browser<'a> {
+    instance: &'a TestInstance,
+    cookies: BTreeMap<String, String>,
+    lang: &'static str,
+    token: String,
+}
+
+/// What came back.
+struct Page {
+    status: u16,
+    body: String,
+    location: Option<String>,
+    headers: reqwest::header::HeaderMap,
+}
+
+impl<'a> Browser<'a> {
+    fn new(instance: &'a TestInstance, lang: &'static str) -> Self {
+        Browser {
+            instance,
+            cookies: BTreeMap::new(),
+            lang,
+            token: String::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn read(&mut self, r: reqwest::Response) -> Page {
+        for v in r.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let (pair, attributes) = v.split_once(';').unwrap_or((v, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            if attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), value.to_string());
+            }
+        }
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        let headers = r.headers().clone();
+        let body = r.text().await.unwrap();
+        if let Some(token) = csrf_token(&body) {
+            self.token = token;
+        }
+        Page {
+            status,
+            body,
+            location,
+            headers,
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let r = self
+            .instance
+            .client
+            .get(self.instance.url(path))
+            .header("Accept-Language", self.lang)
+            .header("Cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.read(r).await
+    }
+
+    /// Posts a form with the page's CSRF token.
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.token.clone();
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", &token));
+        self.post_raw(path, &fields).await
+    }
+
+    /// Posts a form as given (no token added).
+    async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let r = self
+            .instance
+            .client
+            .post(self.instance.url(path))
+            .header("Accept-Language", self.lang)
+            .header("Cookie", self.cookie_header())
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.read(r).await
+    }
+
+    /// Follows a redirect answer.
+    async fn follow(&mut self, page: &Page) -> Page {
+        assert_eq!(page.status, 303, "{}", page.body);
+        let to = page.location.clone().expect("a redirect");
+        self.get(to.split('#').next().unwrap()).await
+    }
+
+    async fn log_in(&mut self, name: &str) {
+        self.get("/login").await;
+        let page = self
+            .post(
+                "/login",
+                &[("login", name), ("password", "correct horse battery")],
+            )
+            .await;
+        assert_eq!(page.status, 303, "{}", page.body);
+        assert!(self.cookies.contains_key("recolte_session"));
+        self.get("/").await;
+    }
+}
+
+/// The id at the end of a `/post/ID` location.
+fn post_id(location: &str) -> i64 {
+    location
+        .trim_start_matches("/post/")
+        .split('#')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Comment ids in a page, in order.
+fn comment_ids(html: &str) -> Vec<i64> {
+    html.split("<article class=\"comment")
+        .skip(1)
+        .filter_map(|s| s.split("id=\"comment-").nth(1))
+        .filter_map(|s| s.split('"').next())
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+/// Creates a member whose account is set to English.
+async fn english_user(instance: &TestInstance, name: &str) {
+    let account = instance.create_user(name).await;
+    instance
+        .with_db(move |conn, _| recolte::domain::accounts::set_locale(conn, account.user.id, "en"))
+        .await
+        .unwrap();
+}
+
+async fn seed_post(
+    instance: &TestInstance,
+    author: &recolte::domain::actors::Actor,
+    community: &recolte::domain::communities::Community,
+    title: &str,
+) -> i64 {
+    let (author, community, title) = (author.clone(), community.clone(), title.to_string());
+    instance
+        .with_db(move |conn, config| {
+            recolte::domain::content::create_post(
+                conn,
+                config,
+                &author,
+                Some(&community),
+                &recolte::domain::content::PostDraft {
+                    title,
+                    body: "Un **compte rendu** de la journée.".into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .await
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn visitor_pages_in_french_and_english_with_safety_headers() {
+    let alpha = TestInstance::start(&[]).await;
+    let alice = alpha.create_user("alice").await;
+    let climat = alpha
+        .create_community(&alice.actor, "climat", MembershipPolicy::Open)
+        .await;
+    let post = seed_post(&alpha, &alice.actor, &climat, "Retour sur l’atelier").await;
+    let today = chrono::Utc::now().naive_utc();
+
+    let cases: [(&str, &str, &[&str]); 2] = [
+        (
+            "fr",
+            "fr-FR,fr;q=0.9,en;q=0.5",
+            &[
+                "Communautés publiques",
+                "1 membre",
+                "Connexion",
+                "Créer un compte",
+                "Annuaire des communautés",
+                "Aller au contenu",
+            ],
+        ),
+        (
+            "en",
+            "en-GB,en;q=0.9",
+            &[
+                "Public communities",
+                "0 members",
+                "Log in",
+                "Sign up",
+                "Community directory",
+                "Skip to content",
+            ],
+        ),
+    ];
+    for (code, header, texts) in cases {
+        let t = Translator::new(Lang::parse(code).unwrap());
+        let mut visitor = Browser::new(&alpha, header);
+        let mut seen = String::new();
+        for path in ["/", "/communities", "/login", "/signup"] {
+            let page = visitor.get(path).await;
+            assert_eq!(page.status, 200, "{path}");
+            assert!(page.body.contains(&format!("<html lang=\"{code}\">")));
+            assert!(page.body.contains("<main id=\"contenu\""));
+            seen.push_str(&page.body);
+        }
+        // Fix the member count shown for this language's check.
+        if code == "fr" {
+            alpha
+                .with_db({
+                    let (a, c) = (alice.actor.clone(), climat.actor.clone());
+                    move |conn, config| recolte::domain::follows::follow(conn, config, &a, &c)
+                })
+                .await
+                .unwrap();
+            seen.push_str(&visitor.get("/communities").await.body);
+        } else {
+            let bob = alpha.create_user("bob").await;
+            alpha
+                .create_community(&bob.actor, "vide", MembershipPolicy::Open)
+                .await;
+            seen.push_str(&visitor.get("/communities").await.body);
+        }
+        for text in texts {
+            assert!(seen.contains(text), "{code}: {text}");
+        }
+
+        let page = visitor.get("/c/climat").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Communauté climat"));
+        assert!(page.body.contains("Retour sur l’atelier"));
+        assert!(page.body.contains(&t.get("community-login-to-join")));
+        assert!(page.body.contains(&t.date(&today)), "a localised date");
+
+        let page = visitor.get(&format!("/post/{post}")).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("<strong>compte rendu</strong>"));
+        assert!(page.body.contains(&t.get("comment-login")));
+        assert!(
+            !page.body.contains("/like\""),
+            "visitors get no like button"
+        );
+
+        let page = visitor.get("/u/alice").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("@alice@"));
+        assert!(page.body.contains(&t.get("profile-posts")));
+
+        for path in ["/no/such/page", "/c/nothing", "/u/nobody", "/post/999999"] {
+            let page = visitor.get(path).await;
+            assert_eq!(page.status, 404, "{path}");
+            assert!(page.body.contains(&t.get("error-title-404")), "{path}");
+        }
+        for path in ["/communities/new", "/settings", "/c/climat/submit"] {
+            let page = visitor.get(path).await;
+            assert_eq!(page.status, 401, "{path}");
+            assert!(page.body.contains(&t.get("error-login-needed")));
+        }
+    }
+
+    // Safety headers and cookies.
+    let mut visitor = Browser::new(&alpha, "fr");
+    let page = visitor.get("/").await;
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    for part in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(part), "{csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers["referrer-policy"], "same-origin");
+    assert_eq!(page.headers["x-frame-options"], "DENY");
+    let cookie = page.headers["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("recolte_csrf="));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    assert!(!page.body.contains("<script"), "no script is needed");
+    assert!(!page.body.contains("style="), "no inline style");
+    let css = alpha
+        .client
+        .get(alpha.url("/static/style.css"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(css.contains("prefers-color-scheme: dark") && css.contains("@media print"));
+    assert!(css.len() < 60_000);
+    // The cookie is set once; later pages reuse it.
+    let page = visitor.get("/communities").await;
+    assert!(page.headers.get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
+    let alpha = TestInstance::start(&[]).await;
+    let alice = alpha.create_user("alice").await;
+    let climat = alpha
+        .create_community(&alice.actor, "climat", MembershipPolicy::Open)
+        .await;
+    let post = seed_post(&alpha, &alice.actor, &climat, "Atelier").await;
+    english_user(&alpha, "bob").await;
+
+    // Before a session: log-in and sign-up need the cookie's token too.
+    let mut visitor = Browser::new(&alpha, "fr");
+    visitor.get("/login").await;
+    let page = visitor
+        .post_raw(
+            "/login",
+            &[("login", "bob"), ("password", "correct horse battery")],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+    assert!(page.body.contains("Le formulaire a expiré"));
+    assert!(!visitor.cookies.contains_key("recolte_session"));
+    let page = visitor
+        .post_raw(
+            "/signup",
+            &[
+                ("username", "mallory"),
+                ("email", "m@example.org"),
+                ("password", "longenough"),
+                ("csrf_token", "0000"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+    // A token without its cookie is refused too.
+    let token = visitor.token.clone();
+    let r = alpha
+        .client
+        .post(alpha.url("/login"))
+        .form(&[
+            ("login", "bob"),
+            ("password", "correct horse battery"),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    let mut bob = Browser::new(&alpha, "en");
+    bob.log_in("bob").await;
+    let forged: &[(&str, &[(&str, &str)])] = &[
+        (
+            "/communities/new",
+            &[
+                ("name", "forged"),
+                ("title", "Forged"),
+                ("kind", "interest"),
+                ("membership", "open"),
+            ],
+        ),
+        ("/c/climat/join", &[]),
+        (
+            "/c/climat/submit",
+            &[("title", "Forged"), ("body", "forged")],
+        ),
+        ("/settings", &[("locale", "fr")]),
+        ("/u/alice/follow", &[]),
+        ("/logout", &[]),
+    ];
+    let post_path = format!("/post/{post}/comment");
+    let like_path = format!("/post/{post}/like");
+    let delete_path = format!("/post/{post}/delete");
+    let more: Vec<(&str, &[(&str, &str)])> = vec![
+        (post_path.as_str(), &[("body", "forged")]),
+        (like_path.as_str(), &[]),
+        (delete_path.as_str(), &[]),
+    ];
+    for (path, fields) in forged.iter().copied().chain(more) {
+        let page = bob.post_raw(path, fields).await;
+        assert_eq!(page.status, 403, "{path}");
+        assert!(page.body.contains("The form has expired"), "{path}");
+        let mut with_wrong = fields.to_vec();
+        with_wrong.push(("csrf_token", "f00d"));
+        assert_eq!(bob.post_raw(path, &with_wrong).await.status, 403, "{path}");
+    }
+    let (communities, members, comments, likes, locale, posts) = alpha
+        .with_db(move |conn, config| {
+            use diesel::prelude::*;
+            use recolte::schema::*;
+            let bob = recolte::domain::accounts::find_by_username(conn, config, "bob")?;
+            Ok((
+                communities::table.count().get_result::<i64>(conn)?,
+                follows::table.count().get_result::<i64>(conn)?,
+                comments::table.count().get_result::<i64>(conn)?,
+                likes::table.count().get_result::<i64>(conn)?,
+                bob.user.locale,
+                posts::table
+                    .filter(posts::deleted_at.is_null())
+                    .count()
+                    .get_result::<i64>(conn)?,
+            ))
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (communities, members, comments, likes, posts),
+        (1, 0, 0, 0, 1)
+    );
+    assert_eq!(locale, "en", "the account's language is unchanged");
+    // Still logged in: the forged log-out did nothing.
+    assert!(bob.get("/").await.body.contains("@bob@"));
+}
+
+#[tokio::test]
+async fn creating_a_community_shows_errors_next_to_fields_and_keeps_input() {
+    let alpha = TestInstance::start(&[]).await;
+    alpha.create_user("alice").await;
+    let mut alice = Browser::new(&alpha, "fr");
+    alice.log_in("alice").await;
+    let page = alice.get("/communities/new").await;
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains("<label for=\"name\">Identifiant</label>"));
+
+    let page = alice
+        .post(
+            "/communities/new",
+            &[
+                ("name", "x"),
+                ("title", "Mobilités douces"),
+                ("description", "Vélo & covoiturage"),
+                ("kind", "project"),
+                ("membership", "approval"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"name-error\""));
+    assert!(page.body.contains("de 2 à 30 caractères"));
+    assert!(page
+        .body
+        .contains("aria-describedby=\"name-help name-error\""));
+    assert!(page.body.contains("value=\"Mobilités douces\""));
+    assert!(page.body.contains(">Vélo &#38; covoiturage</textarea>"));
+    assert!(page.body.contains("value=\"project\" selected"));
+    assert!(page.body.contains("value=\"approval\" checked"));
+
+    let page = alice
+        .post(
+            "/communities/new",
+            &[
+                ("name", "mobilites"),
+                ("title", ""),
+                ("kind", "project"),
+                ("membership", "open"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"title-error\""));
+    let page = alice
+        .post(
+            "/communities/new",
+            &[
+                ("name", "mobilites"),
+                ("title", "Mobilités"),
+                ("kind", "galaxy"),
+                ("membership", "open"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"kind-error\""));
+
+    let page = alice
+        .post(
+            "/communities/new",
+            &[
+                ("name", "mobilites"),
+                ("title", "Mobilités douces"),
+                ("description", "Vélo et covoiturage"),
+                ("kind", "project"),
+                ("membership", "open"),
+            ],
+        )
+        .await;
+    assert_eq!(page.location.as_deref(), Some("/c/mobilites"));
+    let page = alice.follow(&page).await;
+    assert!(page.body.contains("La communauté est créée"));
+    assert!(page.body.contains("Mobilités douces"));
+    assert!(page.body.contains("Projet"));
+    // The flash is shown once.
+    assert!(!alice
+        .get("/c/mobilites")
+        .await
+        .body
+        .contains("La communauté est créée"));
+
+    let page = alice
+        .post(
+            "/communities/new",
+            &[
+                ("name", "Mobilites"),
+                ("title", "Autre"),
+                ("kind", "interest"),
+                ("membership", "open"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 409);
+    assert!(page.body.contains("Cet identifiant est déjà pris"));
+
+    // Directory: filters by kind and text.
+    alice
+        .post(
+            "/communities/new",
+            &[
+                ("name", "eau"),
+                ("title", "Gestion de l’eau"),
+                ("kind", "territory"),
+                ("membership", "open"),
+            ],
+        )
+        .await;
+    let page = alice.get("/communities?kind=project").await;
+    assert!(page.body.contains("Mobilités douces") && !page.body.contains("Gestion de l’eau"));
+    let page = alice.get("/communities?q=EAU").await;
+    assert!(!page.body.contains("Mobilités douces") && page.body.contains("Gestion de l’eau"));
+    let page = alice.get("/communities?q=%25").await;
+    assert!(page.body.contains("Aucune communauté ne correspond"));
+    let page = alice.get("/communities?kind=galaxy").await;
+    assert_eq!(page.status, 422);
+}
+
+#[tokio::test]
+async fn joining_leaving_and_moderating_requests() {
+    let alpha = TestInstance::start(&[]).await;
+    let moderator = alpha.create_user("modo").await;
+    alpha.create_user("claire").await;
+    english_user(&alpha, "david").await;
+    alpha
+        .create_community(&moderator.actor, "ouverte", MembershipPolicy::Open)
+        .await;
+    alpha
+        .create_community(&moderator.actor, "filtree", MembershipPolicy::Approval)
+        .await;
+    alpha
+        .create_community(&moderator.actor, "privee", MembershipPolicy::Invitation)
+        .await;
+
+    let mut claire = Browser::new(&alpha, "fr");
+    claire.log_in("claire").await;
+    let page = claire.get("/c/ouverte").await;
+    assert!(page.body.contains(">Rejoindre<"));
+    let page = claire.post("/c/ouverte/join", &[]).await;
+    let page = claire.follow(&page).await;
+    assert!(page.body.contains("Vous avez rejoint la communauté"));
+    assert!(page.body.contains("1 membre"));
+    assert!(page.body.contains("Quitter la communauté"));
+    let home = claire.get("/").await;
+    assert!(home.body.contains("Vos communautés") && home.body.contains("/c/ouverte"));
+    let page = claire.post("/c/ouverte/leave", &[]).await;
+    let page = claire.follow(&page).await;
+    assert!(page.body.contains("Vous avez quitté la communauté"));
+    assert!(page.body.contains("0 membre"));
+
+    // On approval: pending until a moderator answers.
+    let page = claire.get("/c/filtree").await;
+    assert!(page.body.contains("Demander à rejoindre"));
+    assert!(!page.body.contains("Demandes d’adhésion"));
+    let page = claire.post("/c/filtree/join", &[]).await;
+    let page = claire.follow(&page).await;
+    assert!(page.body.contains("un modérateur doit l’accepter"));
+    assert!(page.body.contains("Annuler la demande"));
+    let mut david = Browser::new(&alpha, "en");
+    david.log_in("david").await;
+    david.get("/c/filtree").await;
+    david.post("/c/filtree/join", &[]).await;
+    let page = david.get("/c/filtree").await;
+    assert!(
+        !page.body.contains("Membership requests"),
+        "members do not moderate"
+    );
+
+    let mut modo = Browser::new(&alpha, "fr");
+    modo.log_in("modo").await;
+    let page = modo.get("/c/filtree").await;
+    assert!(page.body.contains("Demandes d’adhésion"));
+    assert!(page.body.contains("Accepter la demande de claire"));
+    let requests: Vec<String> = page
+        .body
+        .split("action=\"/c/filtree/requests/")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect();
+    assert_eq!(requests.len(), 2);
+    // Another member cannot answer them.
+    let page = david
+        .post(
+            &format!("/c/filtree/requests/{}", requests[0]),
+            &[("decision", "accept")],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+    let page = modo
+        .post(
+            &format!("/c/filtree/requests/{}", requests[0]),
+            &[("decision", "accept")],
+        )
+        .await;
+    let page = modo.follow(&page).await;
+    assert!(page.body.contains("La demande est acceptée"));
+    assert!(page.body.contains("1 membre"));
+    let page = modo
+        .post(
+            &format!("/c/filtree/requests/{}", requests[1]),
+            &[("decision", "reject")],
+        )
+        .await;
+    let page = modo.follow(&page).await;
+    assert!(page.body.contains("La demande est refusée"));
+    assert!(page.body.contains("Aucune demande en attente"));
+    let page = claire.get("/c/filtree").await;
+    assert!(page.body.contains("Quitter la communauté"));
+    assert!(page.body.contains("Écrire une publication"));
+    let page = david.get("/c/filtree").await;
+    assert!(page.body.contains("Ask to join"));
+
+    // By invitation: no way in.
+    let page = claire.get("/c/privee").await;
+    assert!(page.body.contains("que sur invitation"));
+    let page = claire.post("/c/privee/join", &[]).await;
+    assert_eq!(page.status, 403);
+    assert!(page.body.contains("que sur invitation"));
+}
+
+#[tokio::test]
+async fn posts_comments_likes_edits_and_deletions() {
+    let alpha = TestInstance::start(&[]).await;
+    let modo = alpha.create_user("modo").await;
+    alpha.create_user("emma").await;
+    english_user(&alpha, "felix").await;
+    alpha
+        .with_db(|conn, config| {
+            recolte::domain::accounts::create(
+                conn,
+                config,
+                &recolte::domain::accounts::NewAccount {
+                    username: "root_admin".into(),
+                    email: "admin@example.org".into(),
+                    password: "correct horse battery".into(),
+                    role: recolte::domain::accounts::Role::Admin,
+                    signup_reason: String::new(),
+                },
+                recolte::domain::accounts::AccountStatus::Active,
+            )
+        })
+        .await
+        .unwrap();
+    alpha
+        .create_community(&modo.actor, "climat", MembershipPolicy::Open)
+        .await;
+
+    let mut emma = Browser::new(&alpha, "fr");
+    emma.log_in("emma").await;
+    let page = emma.get("/c/climat/submit").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("option value=\"fr\" selected"));
+    let page = emma
+        .post(
+            "/c/climat/submit",
+            &[
+                ("title", "  "),
+                ("body", "Mon *brouillon*"),
+                ("link", ""),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"title-error\""));
+    assert!(page.body.contains("Mon *brouillon*"), "input kept");
+    let page = emma
+        .post(
+            "/c/climat/submit",
+            &[
+                ("title", "Bilan"),
+                ("body", "x"),
+                ("link", "javascript:alert(1)"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"link-error\""));
+    let page = emma
+        .post(
+            "/c/climat/submit",
+            &[
+                ("title", "Bilan carbone"),
+                ("body", "Un **bilan** <script>alert(1)</script>"),
+                ("link", "https://example.org/bilan"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    let location = page.location.clone().unwrap();
+    let post = post_id(&location);
+    let page = emma.follow(&page).await;
+    assert!(page.body.contains("Votre publication est en ligne"));
+    assert!(page.body.contains("<strong>bilan</strong>"));
+    assert!(!page.body.contains("<script>alert"));
+    assert!(page.body.contains("href=\"https://example.org/bilan\""));
+    assert!(page.body.contains("Aucun commentaire"));
+
+    // Comments and replies, with anchors.
+    let page = emma
+        .post(&format!("/post/{post}/comment"), &[("body", "   ")])
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"comment-body-error\""));
+    let page = emma
+        .post(
+            &format!("/post/{post}/comment"),
+            &[("body", "Premier avis")],
+        )
+        .await;
+    let first: i64 = page
+        .location
+        .as_deref()
+        .unwrap()
+        .split("#comment-")
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut felix = Browser::new(&alpha, "en");
+    felix.log_in("felix").await;
+    felix.get(&format!("/post/{post}")).await;
+    let page = felix
+        .post(
+            &format!("/post/{post}/comment"),
+            &[("body", "A reply"), ("parent", &first.to_string())],
+        )
+        .await;
+    let page = felix.follow(&page).await;
+    assert!(page.body.contains("Your comment is published"));
+    assert!(page.body.contains("2 comments"));
+    let ids = comment_ids(&page.body);
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], first);
+    assert!(page.body.contains("class=\"comment depth-1\""));
+    assert!(page.body.contains(&format!("href=\"#comment-{first}\"")));
+    // The comment's own URL leads to its anchor.
+    let page = felix.get(&format!("/comment/{first}")).await;
+    assert_eq!(page.status, 303);
+    assert_eq!(
+        page.location.as_deref(),
+        Some(format!("/post/{post}#comment-{first}").as_str())
+    );
+    // An empty reply keeps its box open with the error.
+    let page = felix
+        .post(
+            &format!("/post/{post}/comment"),
+            &[("body", ""), ("parent", &first.to_string())],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains(&format!("id=\"reply-{first}-error\"")));
+
+    // Likes toggle.
+    let page = felix.post(&format!("/post/{post}/like"), &[]).await;
+    let page = felix.follow(&page).await;
+    assert!(page.body.contains("Like (1)") && page.body.contains("aria-pressed=\"true\""));
+    let page = felix
+        .post(&format!("/post/{post}/like"), &[("undo", "1")])
+        .await;
+    let page = felix.follow(&page).await;
+    assert!(page.body.contains("You no longer like this message"));
+    assert!(page.body.contains("Like (0)"));
+    felix.post(&format!("/comment/{first}/like"), &[]).await;
+
+    // Editing: the author only.
+    let page = felix.get(&format!("/post/{post}/edit")).await;
+    assert_eq!(page.status, 403);
+    let page = felix
+        .post(
+            &format!("/post/{post}/edit"),
+            &[("title", "Pirate"), ("body", "x")],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+    let page = emma.get(&format!("/post/{post}/edit")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("value=\"Bilan carbone\""));
+    let page = emma
+        .post(
+            &format!("/post/{post}/edit"),
+            &[
+                ("title", "Bilan carbone 2026"),
+                ("body", "Mis à jour"),
+                ("link", ""),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    let page = emma.follow(&page).await;
+    assert!(page.body.contains("Vos modifications sont enregistrées"));
+    assert!(page.body.contains("Bilan carbone 2026") && page.body.contains("modifié"));
+    let page = emma
+        .post(&format!("/comment/{first}/edit"), &[("body", "Avis revu")])
+        .await;
+    let page = emma.follow(&page).await;
+    assert!(page.body.contains("Avis revu"));
+    assert!(page.body.contains("J’aime (1)"), "the comment's like stays");
+
+    // Deleting: not by another member, nor by an admin who does not
+    // moderate the community; by the moderator, yes.
+    let mut admin = Browser::new(&alpha, "fr");
+    admin.log_in("root_admin").await;
+    for who in [&mut felix, &mut admin] {
+        who.get(&format!("/post/{post}")).await;
+        let page = who.post(&format!("/post/{post}/delete"), &[]).await;
+        assert_eq!(page.status, 403);
+    }
+    let page = felix.get(&format!("/post/{post}")).await;
+    assert!(!page.body.contains(&format!("/post/{post}/delete")));
+    let reply = ids[1];
+    let page = felix.post(&format!("/comment/{reply}/delete"), &[]).await;
+    let page = felix.follow(&page).await;
+    assert!(page.body.contains("The comment is deleted"));
+    assert!(page.body.contains("This comment was deleted"));
+    let mut moderator = Browser::new(&alpha, "fr");
+    moderator.log_in("modo").await;
+    let page = moderator.get(&format!("/post/{post}")).await;
+    assert!(page.body.contains(&format!("/post/{post}/delete")));
+    let page = moderator.post(&format!("/post/{post}/delete"), &[]).await;
+    assert_eq!(page.location.as_deref(), Some("/c/climat"));
+    let page = moderator.follow(&page).await;
+    assert!(page.body.contains("La publication est supprimée"));
+    assert!(!page.body.contains("Bilan carbone"));
+    let page = moderator.get(&format!("/post/{post}")).await;
+    assert!(page.body.contains("Cette publication a été supprimée"));
+}
+
+#[tokio::test]
+async fn community_posts_are_paged_with_pinned_first() {
+    let alpha = TestInstance::start(&[]).await;
+    let alice = alpha.create_user("alice").await;
+    let climat = alpha
+        .create_community(&alice.actor, "climat", MembershipPolicy::Open)
+        .await;
+    let first = seed_post(&alpha, &alice.actor, &climat, "Tout premier").await;
+    for i in 0..22 {
+        seed_post(&alpha, &alice.actor, &climat, &format!("Publication {i}")).await;
+    }
+    alpha
+        .with_db(move |conn, _| {
+            use diesel::prelude::*;
+            use recolte::schema::posts;
+            diesel::update(posts::table.find(first))
+                .set(posts::pinned.eq(true))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let mut visitor = Browser::new(&alpha, "en");
+    let page = visitor.get("/c/climat").await;
+    let titles: Vec<&str> = page
+        .body
+        .split("<h3><a href=\"/post/")
+        .skip(1)
+        .filter_map(|s| s.split('>').nth(1))
+        .filter_map(|s| s.split('<').next())
+        .collect();
+    assert_eq!(titles.len(), 21, "the pinned post and a page of others");
+    assert_eq!(titles[0], "Tout premier", "pinned first");
+    assert!(page.body.contains("Pinned"));
+    assert_eq!(titles[1], "Publication 21");
+    assert_eq!(titles[20], "Publication 2");
+    let next = page
+        .body
+        .split("rel=\"next\"")
+        .next()
+        .and_then(|s| s.rsplit("href=\"").next())
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    assert!(next.starts_with("/c/climat?before="), "{next}");
+    let page = visitor.get(&next).await;
+    assert!(page.body.contains("Publication 1<") && page.body.contains("Publication 0<"));
+    assert!(!page.body.contains("Publication 21"));
+    assert!(
+        !page.body.contains("Tout premier"),
+        "pinned posts are not repeated"
+    );
+    assert!(!page.body.contains("rel=\"next\""));
+}
+
+#[tokio::test]
+async fn profiles_follows_and_language_setting() {
+    let alpha = TestInstance::start(&[]).await;
+    let gael = alpha.create_user("gael").await;
+    alpha.create_user("hana").await;
+    let climat = alpha
+        .create_community(&gael.actor, "climat", MembershipPolicy::Open)
+        .await;
+    seed_post(&alpha, &gael.actor, &climat, "Note de terrain").await;
+    alpha
+        .with_db({
+            let (a, c) = (gael.actor.clone(), climat.actor.clone());
+            move |conn, config| recolte::domain::follows::follow(conn, config, &a, &c)
+        })
+        .await
+        .unwrap();
+
+    let mut hana = Browser::new(&alpha, "fr");
+    hana.log_in("hana").await;
+    let page = hana.get("/u/gael").await;
+    assert!(page.body.contains("Note de terrain"));
+    assert!(page.body.contains("Communauté climat"));
+    let page = hana.post("/u/gael/follow", &[]).await;
+    let page = hana.follow(&page).await;
+    assert!(page.body.contains("Vous suivez maintenant cette personne"));
+    assert!(page.body.contains("Ne plus suivre"));
+    let page = hana.post("/u/gael/unfollow", &[]).await;
+    let page = hana.follow(&page).await;
+    assert!(page.body.contains("Vous ne suivez plus cette personne"));
+    let page = hana.get("/u/hana").await;
+    assert!(page.body.contains("Vous n’avez encore rien publié"));
+    assert!(
+        !page.body.contains("/u/hana/follow"),
+        "no following oneself"
+    );
+    let page = hana.post("/u/hana/follow", &[]).await;
+    assert_eq!(page.status, 422);
+
+    // The account's language wins over the browser's.
+    let page = hana.get("/settings").await;
+    assert!(page
+        .body
+        .contains("option value=\"fr\" lang=\"fr\" selected"));
+    let page = hana.post("/settings", &[("locale", "klingon")]).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"locale-error\""));
+    let page = hana.post("/settings", &[("locale", "en")]).await;
+    let page = hana.follow(&page).await;
+    assert!(page.body.contains("Your settings are saved"));
+    assert!(page.body.contains("<html lang=\"en\">"));
+    let page = hana.get("/communities").await;
+    assert!(page.body.contains("Community directory"));
+    // Signing up in English makes an English account.
+    let mut ines = Browser::new(&alpha, "en-US,en;q=0.8");
+    ines.get("/signup").await;
+    let page = ines
+        .post(
+            "/signup",
+            &[
+                ("username", "ines"),
+                ("email", "ines@example.org"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 201);
+    assert!(page.body.contains("Welcome, ines!"));
+    let mut ines_fr = Browser::new(&alpha, "fr");
+    ines_fr.log_in("ines").await;
+    assert!(ines_fr.get("/").await.body.contains("Hello, ines!"));
+}
