@@ -725,6 +725,32 @@ async fn posts_comments_likes_edits_and_deletions() {
         .post(
             "/c/climat/submit",
             &[
+                ("title", "Bilan"),
+                ("body", "Du **gras**"),
+                ("language", "fr"),
+                ("preview", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"preview-title\"") && page.body.contains("<strong>gras</strong>")
+    );
+    assert!(page.body.contains(">Du **gras**</textarea>"), "input kept");
+    let nothing = alpha
+        .with_db(|conn, _| {
+            use diesel::prelude::*;
+            Ok(recolte::schema::posts::table
+                .count()
+                .get_result::<i64>(conn)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(nothing, 0, "a preview publishes nothing");
+    let page = emma
+        .post(
+            "/c/climat/submit",
+            &[
                 ("title", "Bilan carbone"),
                 ("body", "Un **bilan** <script>alert(1)</script>"),
                 ("link", "https://example.org/bilan"),
@@ -948,13 +974,21 @@ async fn profiles_follows_and_language_setting() {
     let page = hana.get("/u/gael").await;
     assert!(page.body.contains("Note de terrain"));
     assert!(page.body.contains("Communauté climat"));
+    assert!(hana.get("/").await.body.contains("Votre fil est vide"));
     let page = hana.post("/u/gael/follow", &[]).await;
     let page = hana.follow(&page).await;
     assert!(page.body.contains("Vous suivez maintenant cette personne"));
     assert!(page.body.contains("Ne plus suivre"));
+    // The feed shows the posts of followed people, with their community.
+    let home = hana.get("/").await;
+    assert!(home.body.contains("Note de terrain"));
+    assert!(home
+        .body
+        .contains("<p class=\"crumb\"><a href=\"/c/climat\">Communauté climat</a>"));
     let page = hana.post("/u/gael/unfollow", &[]).await;
     let page = hana.follow(&page).await;
     assert!(page.body.contains("Vous ne suivez plus cette personne"));
+    assert!(!hana.get("/").await.body.contains("Note de terrain"));
     let page = hana.get("/u/hana").await;
     assert!(page.body.contains("Vous n’avez encore rien publié"));
     assert!(

@@ -3,6 +3,8 @@
 home-title = Home
 home-hello = Hello, { $name }!
 home-about = This instance is part of a federated network of territorial professionals: its members join and run communities hosted here or by partner structures, from this site or from any Mastodon-compatible app.
+home-feed = Your feed
+home-feed-empty = Your feed is empty: join communities or follow people to see their posts here.
 home-my-communities = Your communities
 home-no-communities = You have not joined any community yet: browse the directory to find those that matter to you.
 home-browse = Browse communities
@@ -79,6 +81,8 @@ post-untitled = Untitled
 post-byline = By { $author }, on { $date }
 post-deleted = This post was deleted.
 compose-title = Post in { $community }
+preview-title = Preview
+preview-button = Preview
 compose-submit = Publish
 post-title-field = Title
 post-body-field = Text

@@ -3,6 +3,8 @@
 home-title = Accueil
 home-hello = Bonjour, { $name } !
 home-about = Cette instance fait partie d’un réseau fédéré de professionnels des territoires : ses membres rejoignent et animent des communautés hébergées ici ou chez les structures partenaires, depuis ce site ou depuis une application compatible Mastodon.
+home-feed = Votre fil
+home-feed-empty = Votre fil est vide : rejoignez des communautés ou suivez des personnes pour y retrouver leurs publications.
 home-my-communities = Vos communautés
 home-no-communities = Vous n’avez encore rejoint aucune communauté : parcourez l’annuaire pour trouver celles qui vous concernent.
 home-browse = Parcourir les communautés
@@ -79,6 +81,8 @@ post-untitled = Sans titre
 post-byline = Par { $author }, le { $date }
 post-deleted = Cette publication a été supprimée.
 compose-title = Publier dans { $community }
+preview-title = Aperçu
+preview-button = Aperçu
 compose-submit = Publier
 post-title-field = Titre
 post-body-field = Texte

@@ -11,11 +11,13 @@ use serde::Deserialize;
 
 use super::page::{redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted};
 use super::{status_of, AppState};
-use crate::domain::actors::Actor;
+use crate::db::DbConn;
+use crate::domain::actors::{Actor, ActorKind};
 use crate::domain::communities::{self, Community, CommunityKind, MembershipPolicy, NewCommunity};
 use crate::domain::content::{self, Post, PostDraft};
 use crate::domain::follows::{self, Follow, FollowState};
 use crate::domain::listings::{self, DirectoryEntry, DirectoryFilter};
+use crate::domain::text;
 use crate::error::Error;
 
 /// Items per page of a list.
@@ -227,6 +229,48 @@ pub struct PostItem {
     pub post: Post,
     pub author: String,
     pub comments: i64,
+    /// Where the post was written (link, name), in lists that mix communities.
+    pub community: Option<(String, String)>,
+}
+
+/// The link to an actor's page: ours, or its home elsewhere.
+pub fn actor_link(actor: &Actor) -> String {
+    match (actor.local, actor.kind()) {
+        (true, ActorKind::Group) => format!("/c/{}", actor.username),
+        (true, _) => format!("/u/{}", actor.username),
+        (false, _) => actor.ap_id.clone(),
+    }
+}
+
+/// Posts with their authors, comment counts and (if asked) communities,
+/// loaded once per kind.
+pub fn post_items(
+    conn: &mut DbConn,
+    posts: Vec<Post>,
+    with_community: bool,
+) -> Result<Vec<PostItem>, Error> {
+    let mut ids: Vec<i64> = posts.iter().map(|p| p.author_id).collect();
+    if with_community {
+        ids.extend(posts.iter().filter_map(|p| p.community_id));
+    }
+    let actors = listings::actors_by_ids(conn, &ids)?;
+    let counts = listings::comment_counts(conn, &posts.iter().map(|p| p.id).collect::<Vec<_>>())?;
+    Ok(posts
+        .into_iter()
+        .map(|post| PostItem {
+            author: actors
+                .get(&post.author_id)
+                .map(|a| a.shown_name().to_string())
+                .unwrap_or_default(),
+            comments: counts.get(&post.id).copied().unwrap_or(0),
+            community: post
+                .community_id
+                .filter(|_| with_community)
+                .and_then(|id| actors.get(&id))
+                .map(|c| (actor_link(c), c.shown_name().to_string())),
+            post,
+        })
+        .collect())
 }
 
 #[derive(Template)]
@@ -284,23 +328,7 @@ pub async fn show(
             let page_of_posts = listings::unpinned_posts(conn, id, before, PAGE_SIZE)?;
             let next = next_page(&page_of_posts, &format!("/c/{name}"), |p| p.id);
             posts.extend(page_of_posts);
-            let authors = listings::actors_by_ids(
-                conn,
-                &posts.iter().map(|p| p.author_id).collect::<Vec<_>>(),
-            )?;
-            let counts =
-                listings::comment_counts(conn, &posts.iter().map(|p| p.id).collect::<Vec<_>>())?;
-            let posts = posts
-                .into_iter()
-                .map(|post| PostItem {
-                    author: authors
-                        .get(&post.author_id)
-                        .map(|a| a.shown_name().to_string())
-                        .unwrap_or_default(),
-                    comments: counts.get(&post.id).copied().unwrap_or(0),
-                    post,
-                })
-                .collect::<Vec<_>>();
+            let posts = post_items(conn, posts, false)?;
             Ok((
                 members,
                 moderators,
@@ -484,6 +512,9 @@ pub struct PostForm {
     pub link: String,
     #[serde(default)]
     pub language: String,
+    /// Set by the "preview" button: show the text rendered, publish nothing.
+    #[serde(default)]
+    pub preview: String,
 }
 
 impl PostForm {
@@ -503,7 +534,13 @@ impl PostForm {
             body: self.body.chars().take(60_000).collect(),
             link: self.link.chars().take(2100).collect(),
             language: self.language.chars().take(10).collect(),
+            preview: String::new(),
         }
+    }
+
+    /// The rendered text when the preview was asked for.
+    pub fn preview_html(&self) -> Option<String> {
+        (!self.preview.is_empty()).then(|| text::markdown_to_html(&self.body))
     }
 }
 
@@ -520,6 +557,8 @@ pub struct ComposePage {
     pub form: PostForm,
     pub languages: &'static [&'static str],
     pub errors: FieldErrors,
+    /// The text rendered, when a preview was asked for.
+    pub preview: Option<String>,
 }
 
 fn compose_page(
@@ -541,6 +580,7 @@ fn compose_page(
         form,
         languages: POST_LANGUAGES,
         errors,
+        preview: None,
         page,
     }
 }
@@ -575,6 +615,11 @@ pub async fn submit(
         Ok(found) => found,
         Err(response) => return *response,
     };
+    if let Some(html) = form.preview_html() {
+        let mut body = compose_page(page, &community, form.kept(), FieldErrors::default());
+        body.preview = Some(html);
+        return render(&body);
+    }
     let config = state.config.clone();
     let draft = form.draft();
     let target = community.clone();

@@ -295,8 +295,15 @@ pub async fn object(
     State(state): State<AppState>,
     page: PageContext,
     headers: HeaderMap,
-    Path((kind, id)): Path<(String, i64)>,
+    Path((kind, id)): Path<(String, String)>,
 ) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return if wants_json(&headers) {
+            json_domain_error(&Error::NotFound("no such object".into()))
+        } else {
+            super::page::not_found(page).await
+        };
+    };
     if !wants_json(&headers) {
         return match kind.as_str() {
             "post" => {

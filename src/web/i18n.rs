@@ -88,6 +88,10 @@ impl Lang {
             // No Unicode isolation marks around arguments: the pages are
             // left-to-right and the marks would end up in attribute values.
             bundle.set_use_isolating(false);
+            bundle.set_formatter(Some(match self {
+                Lang::Fr => format_number_fr,
+                Lang::En => format_number_en,
+            }));
             for source in self.sources() {
                 let resource = FluentResource::try_new(source.to_string())
                     .unwrap_or_else(|(_, errors)| panic!("{} catalogue: {errors:?}", self.code()));
@@ -98,6 +102,39 @@ impl Lang {
             bundle
         })
     }
+}
+
+/// Writes whole numbers of four digits or more with the language's group
+/// separator ("12 345" in French, "12,345" in English); other values keep
+/// Fluent's default formatting.
+fn group_digits(value: &FluentValue, separator: &str) -> Option<String> {
+    let FluentValue::Number(number) = value else {
+        return None;
+    };
+    if number.value.fract() != 0.0 || number.value.abs() < 1000.0 {
+        return None;
+    }
+    let digits = format!("{}", number.value.abs() as u64);
+    let mut out = String::new();
+    if number.value < 0.0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(separator);
+        }
+        out.push(c);
+    }
+    Some(out)
+}
+
+fn format_number_fr<M>(value: &FluentValue, _: &M) -> Option<String> {
+    // A narrow no-break space, as French typography wants.
+    group_digits(value, "\u{202f}")
+}
+
+fn format_number_en<M>(value: &FluentValue, _: &M) -> Option<String> {
+    group_digits(value, ",")
 }
 
 /// A value given to a message: numbers select plural forms.
@@ -208,7 +245,8 @@ impl Translator {
         let mut args = FluentArgs::new();
         args.set("day", when.day() as i64);
         args.set("month", self.get(format!("month-{}", when.month())));
-        args.set("year", when.year() as i64);
+        // A year is a name, not a quantity: no group separator.
+        args.set("year", when.year().to_string());
         self.format("date-long", Some(&args))
     }
 
@@ -268,6 +306,12 @@ mod tests {
         assert_eq!(fr.arg("member-count", "count", 2i64), "2 membres");
         assert_eq!(en.arg("member-count", "count", 0i64), "0 members");
         assert_eq!(en.arg("member-count", "count", 1i64), "1 member");
+        assert_eq!(
+            fr.arg("member-count", "count", 12345i64),
+            "12\u{202f}345 membres"
+        );
+        assert_eq!(en.arg("member-count", "count", 1234i64), "1,234 members");
+        assert_eq!(en.arg("member-count", "count", 999i64), "999 members");
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 29)
             .unwrap()
             .and_hms_opt(14, 5, 0)

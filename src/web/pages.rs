@@ -2,11 +2,12 @@
 //! stylesheet.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::community_pages::{next_page, post_items, PageQuery, PostItem, PAGE_SIZE};
 use super::i18n::Lang;
 use super::page::{redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted};
 use super::security::secure_cookies;
@@ -42,30 +43,47 @@ struct IndexPage {
     registrations_open: bool,
     /// The signed-in member's communities.
     mine: Vec<Actor>,
+    /// The signed-in member's feed.
+    posts: Vec<PostItem>,
+    before: Option<i64>,
+    next: Option<String>,
     communities: Vec<DirectoryEntry>,
 }
 
-pub async fn index(State(state): State<AppState>, page: PageContext) -> Response {
+pub async fn index(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<PageQuery>,
+) -> Response {
     let me = page.account.as_ref().map(|a| a.actor.id);
+    let before = query.before;
     let loaded = state
         .db
         .run(move |conn| {
-            let mine = match me {
-                Some(id) => listings::communities_of(conn, id, 50)?,
-                None => vec![],
+            let (mine, feed) = match me {
+                Some(id) => (
+                    listings::communities_of(conn, id, 50)?,
+                    listings::feed(conn, id, before, PAGE_SIZE)?,
+                ),
+                None => (vec![], vec![]),
             };
+            let next = next_page(&feed, "/", |p| p.id);
+            let posts = post_items(conn, feed, true)?;
             let communities =
                 listings::directory(conn, &DirectoryFilter::default(), WELCOME_COMMUNITIES)?;
-            Ok((mine, communities))
+            Ok((mine, posts, next, communities))
         })
         .await;
     match loaded {
-        Ok((mine, communities)) => render(&IndexPage {
+        Ok((mine, posts, next, communities)) => render(&IndexPage {
             page,
             description: state.config.instance_description.clone(),
             domain: state.config.domain.clone(),
             registrations_open: state.config.registration_mode != RegistrationMode::Closed,
             mine,
+            posts,
+            before,
+            next,
             communities,
         }),
         Err(e) => ErrorPage::from_error(&page, &e),

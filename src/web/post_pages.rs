@@ -264,6 +264,7 @@ fn edit_page(
         form,
         languages: POST_LANGUAGES,
         errors,
+        preview: None,
         page,
     }
 }
@@ -294,6 +295,7 @@ pub async fn edit_form(
             body: p.source.clone(),
             link: p.link_url.clone().unwrap_or_default(),
             language: p.language.clone().unwrap_or_default(),
+            ..PostForm::default()
         },
         Target::Comment(c) => PostForm {
             body: c.source.clone(),
@@ -316,6 +318,11 @@ pub async fn edit(
         Ok(t) => t,
         Err(response) => return *response,
     };
+    if let Some(html) = form.preview_html() {
+        let mut body = edit_page(page, &target, form.kept(), FieldErrors::default());
+        body.preview = Some(html);
+        return render(&body);
+    }
     let config = state.config.clone();
     let draft = form.draft();
     let edited = target.clone();
