@@ -95,3 +95,4 @@ flash-unliked = You no longer like this message.
 flash-followed = You now follow this person.
 flash-follow-requested = Your follow request is sent.
 flash-unfollowed = You no longer follow this person.
+flash-remote-follow-sent = Your request is sent: the community or person will show among those you follow once it accepts.

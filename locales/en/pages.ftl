@@ -112,3 +112,11 @@ profile-no-posts = No posts yet.
 profile-no-posts-self = You have not posted yet: pick a community and write in it.
 profile-communities = Communities
 profile-no-communities = Not a member of any community yet.
+
+follow-title = Follow from another instance
+follow-intro = Paste the address of a community or a person of the network, hosted here or on another instance (Récolte, Lemmy, Mastodon…).
+follow-handle-field = Address to follow
+follow-handle-help = For instance !climate@example.org for a community, @name@example.org for a person, or the web address of their page.
+follow-not-found = No person or community answers at this address.
+follow-unreachable = The instance hosting this address does not answer: try again later.
+follow-link = Follow a community of another instance

@@ -95,3 +95,4 @@ flash-unliked = Vous n’aimez plus ce message.
 flash-followed = Vous suivez maintenant cette personne.
 flash-follow-requested = Votre demande de suivi est envoyée.
 flash-unfollowed = Vous ne suivez plus cette personne.
+flash-remote-follow-sent = Votre demande est envoyée : la communauté ou la personne apparaîtra dans vos abonnements dès qu’elle l’aura acceptée.

@@ -112,3 +112,11 @@ profile-no-posts = Aucune publication pour l’instant.
 profile-no-posts-self = Vous n’avez encore rien publié : choisissez une communauté et écrivez-y.
 profile-communities = Communautés
 profile-no-communities = Membre d’aucune communauté pour l’instant.
+
+follow-title = Suivre depuis une autre instance
+follow-intro = Collez l’adresse d’une communauté ou d’une personne du réseau, hébergée ici ou sur une autre instance (Récolte, Lemmy, Mastodon…).
+follow-handle-field = Adresse à suivre
+follow-handle-help = Par exemple !climat@exemple.org pour une communauté, @prenom@exemple.org pour une personne, ou l’adresse web de sa page.
+follow-not-found = Personne ni aucune communauté ne répond à cette adresse.
+follow-unreachable = L’instance qui héberge cette adresse ne répond pas : réessayez plus tard.
+follow-link = Suivre une communauté d’une autre instance

@@ -640,3 +640,97 @@ pub async fn submit(
         }
     }
 }
+
+#[derive(Template)]
+#[template(path = "follow.html")]
+struct RemoteFollowPage {
+    page: PageContext,
+    handle: String,
+    errors: FieldErrors,
+}
+
+pub async fn remote_follow_form(page: PageContext) -> Response {
+    if let Err(response) = page.require_account() {
+        return *response;
+    }
+    render(&RemoteFollowPage {
+        page,
+        handle: String::new(),
+        errors: FieldErrors::default(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RemoteFollowForm {
+    #[serde(default)]
+    handle: String,
+}
+
+/// Follows a community or a person anywhere, by `@name@domain`,
+/// `!name@domain` or URL: found through federation, then followed.
+pub async fn remote_follow(
+    State(state): State<AppState>,
+    Submitted { page, form }: Submitted<RemoteFollowForm>,
+) -> Response {
+    let me = match page.require_account() {
+        Ok(account) => account.actor.clone(),
+        Err(response) => return *response,
+    };
+    let handle: String = form.handle.trim().chars().take(500).collect();
+    let result = match crate::activitypub::resolve::handle(&state, &handle).await {
+        Ok(target) => {
+            let config = state.config.clone();
+            state
+                .db
+                .run(move |conn| {
+                    let follow = follows::follow(conn, &config, &me, &target)?;
+                    Ok((target, follow))
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok((target, follow)) => {
+            let accepted = follow.state() == FollowState::Accepted;
+            let (to, flash) = match (target.local, target.kind()) {
+                (true, ActorKind::Group) => (
+                    format!("/c/{}", target.username),
+                    if accepted {
+                        "flash-joined"
+                    } else {
+                        "flash-join-requested"
+                    },
+                ),
+                (true, _) => (
+                    format!("/u/{}", target.username),
+                    if accepted {
+                        "flash-followed"
+                    } else {
+                        "flash-follow-requested"
+                    },
+                ),
+                (false, _) => ("/".to_string(), "flash-remote-follow-sent"),
+            };
+            redirect_with(&state, &to, flash)
+        }
+        Err(e) => {
+            // Whatever went wrong is about the handle typed.
+            let message = match &e {
+                Error::NotFound(_) => page.t.get("follow-not-found"),
+                Error::Unavailable(_) => page.t.get("follow-unreachable"),
+                Error::Invalid {
+                    field: "handle", ..
+                } => page.t.get("invalid-handle"),
+                other => page.error_message(other),
+            };
+            let status = status_of(&e);
+            let body = render(&RemoteFollowPage {
+                page,
+                handle,
+                errors: FieldErrors::on("handle", message),
+            });
+            (status, body).into_response()
+        }
+    }
+}

@@ -49,6 +49,10 @@ pub fn router(state: AppState) -> Router {
             "/communities/new",
             get(community_pages::new_form).post(community_pages::create),
         )
+        .route(
+            "/follow",
+            get(community_pages::remote_follow_form).post(community_pages::remote_follow),
+        )
         .route("/c/{name}/join", post(community_pages::join))
         .route("/c/{name}/leave", post(community_pages::leave))
         .route(

@@ -161,6 +161,11 @@ impl FieldErrors {
         )])
     }
 
+    /// One error on one field.
+    pub fn on(field: &'static str, message: String) -> Self {
+        FieldErrors(vec![(field, message)])
+    }
+
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0
             .iter()

@@ -5,6 +5,8 @@
 //! each instance then gets a throwaway database, dropped at the end.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 
