@@ -182,6 +182,7 @@ async fn visitor_pages_in_french_and_english_with_safety_headers() {
     assert_eq!(page.headers["x-content-type-options"], "nosniff");
     assert_eq!(page.headers["referrer-policy"], "same-origin");
     assert_eq!(page.headers["x-frame-options"], "DENY");
+    assert_eq!(page.headers["cache-control"], "private, no-cache");
     let cookie = page.headers["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("recolte_csrf="));
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));

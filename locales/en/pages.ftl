@@ -40,6 +40,7 @@ settings-language = Interface language
 directory-title = Community directory
 directory-search = Search
 directory-all-kinds = All kinds
+directory-results = Results
 directory-filter = Filter
 directory-empty = No community yet.
 directory-no-match = No community matches these criteria: widen the search, or

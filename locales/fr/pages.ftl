@@ -40,6 +40,7 @@ settings-language = Langue de l’interface
 directory-title = Annuaire des communautés
 directory-search = Rechercher
 directory-all-kinds = Tous les types
+directory-results = Résultats
 directory-filter = Filtrer
 directory-empty = Aucune communauté pour l’instant.
 directory-no-match = Aucune communauté ne correspond à ces critères : élargissez la recherche, ou

@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::page::{redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted};
+use super::page::{
+    actor_link, redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted,
+};
 use super::{status_of, AppState};
 use crate::db::DbConn;
 use crate::domain::actors::{Actor, ActorKind};
@@ -231,15 +233,6 @@ pub struct PostItem {
     pub comments: i64,
     /// Where the post was written (link, name), in lists that mix communities.
     pub community: Option<(String, String)>,
-}
-
-/// The link to an actor's page: ours, or its home elsewhere.
-pub fn actor_link(actor: &Actor) -> String {
-    match (actor.local, actor.kind()) {
-        (true, ActorKind::Group) => format!("/c/{}", actor.username),
-        (true, _) => format!("/u/{}", actor.username),
-        (false, _) => actor.ap_id.clone(),
-    }
 }
 
 /// Posts with their authors, comment counts and (if asked) communities,
@@ -693,24 +686,17 @@ pub async fn remote_follow(
     match result {
         Ok((target, follow)) => {
             let accepted = follow.state() == FollowState::Accepted;
-            let (to, flash) = match (target.local, target.kind()) {
-                (true, ActorKind::Group) => (
-                    format!("/c/{}", target.username),
-                    if accepted {
-                        "flash-joined"
-                    } else {
-                        "flash-join-requested"
-                    },
-                ),
-                (true, _) => (
-                    format!("/u/{}", target.username),
-                    if accepted {
-                        "flash-followed"
-                    } else {
-                        "flash-follow-requested"
-                    },
-                ),
-                (false, _) => ("/".to_string(), "flash-remote-follow-sent"),
+            let flash = match (target.local, target.kind(), accepted) {
+                (false, _, _) => "flash-remote-follow-sent",
+                (true, ActorKind::Group, true) => "flash-joined",
+                (true, ActorKind::Group, false) => "flash-join-requested",
+                (true, _, true) => "flash-followed",
+                (true, _, false) => "flash-follow-requested",
+            };
+            let to = if target.local {
+                actor_link(&target)
+            } else {
+                "/".to_string()
             };
             redirect_with(&state, &to, flash)
         }

@@ -16,6 +16,7 @@ use super::security::{secure_cookies, AnonymousCsrf, FLASH_COOKIE};
 use super::session::{self, cookie_value, MaybeSession};
 use super::{public_message, status_of, AppState};
 use crate::domain::accounts::{Account, Role};
+use crate::domain::actors::{Actor, ActorKind};
 use crate::error::Error;
 
 /// Largest form body accepted (a post body is at most 50 000 bytes, which
@@ -101,6 +102,15 @@ impl FromRequestParts<AppState> for PageContext {
             t,
             flash,
         })
+    }
+}
+
+/// The link to an actor's page: ours, or its home elsewhere.
+pub fn actor_link(actor: &Actor) -> String {
+    match (actor.local, actor.kind()) {
+        (true, ActorKind::Group) => format!("/c/{}", actor.username),
+        (true, _) => format!("/u/{}", actor.username),
+        (false, _) => actor.ap_id.clone(),
     }
 }
 

@@ -65,6 +65,17 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if is_html {
+        // Pages carry the visitor's name and form tokens: never shared caches.
+        if !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-cache"),
+            );
+        }
+        headers.append(
+            header::VARY,
+            HeaderValue::from_static("Cookie, Accept-Language"),
+        );
         if is_new {
             headers.append(
                 header::SET_COOKIE,
