@@ -179,6 +179,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        login -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> actors (actor_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(person_profiles -> actors (actor_id));
@@ -201,4 +209,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     likes,
     activities,
     deliveries,
+    login_failures,
 );

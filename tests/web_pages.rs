@@ -911,3 +911,37 @@ async fn profiles_follows_and_language_setting() {
     ines_fr.log_in("ines").await;
     assert!(ines_fr.get("/").await.body.contains("Hello, ines!"));
 }
+
+#[tokio::test]
+async fn repeated_failed_log_ins_are_throttled() {
+    let alpha = TestInstance::start(&[]).await;
+    alpha.create_user("jules").await;
+    alpha.create_user("kim").await;
+    let mut attacker = Browser::new(&alpha, "fr");
+    attacker.get("/login").await;
+    for i in 0..recolte::domain::login_throttle::MAX_FAILURES {
+        let page = attacker
+            .post(
+                "/login",
+                &[("login", "Jules"), ("password", &format!("guess {i}"))],
+            )
+            .await;
+        assert_eq!(page.status, 401);
+    }
+    // Now even the right password waits, by username or in any case.
+    let page = attacker
+        .post(
+            "/login",
+            &[("login", "jules"), ("password", "correct horse battery")],
+        )
+        .await;
+    assert_eq!(page.status, 429);
+    assert!(page
+        .body
+        .contains("Trop de tentatives de connexion échouées"));
+    assert!(page.body.contains("15 minutes"));
+    assert!(!attacker.cookies.contains_key("recolte_session"));
+    // Other accounts are not affected.
+    let mut kim = Browser::new(&alpha, "en");
+    kim.log_in("kim").await;
+}

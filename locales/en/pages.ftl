@@ -18,6 +18,7 @@ password-field = Password
 login-submit = Log in
 login-no-account = No account yet?
 login-wrong = Wrong username, e-mail or password.
+login-throttled = Too many failed log-in attempts for this login: try again in { $minutes } minutes.
 login-pending = This account is waiting for an administrator's approval.
 login-suspended = This account is suspended.
 

@@ -18,6 +18,7 @@ password-field = Mot de passe
 login-submit = Se connecter
 login-no-account = Pas encore de compte ?
 login-wrong = Identifiant ou mot de passe incorrect.
+login-throttled = Trop de tentatives de connexion échouées pour cet identifiant : réessayez dans { $minutes } minutes.
 login-pending = Ce compte attend la validation d’un administrateur.
 login-suspended = Ce compte est suspendu.
 

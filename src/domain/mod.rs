@@ -8,6 +8,7 @@ pub mod communities;
 pub mod content;
 pub mod follows;
 pub mod listings;
+pub mod login_throttle;
 pub mod profiles;
 pub mod sessions;
 pub mod statistics;

@@ -17,7 +17,7 @@ use crate::config::RegistrationMode;
 use crate::domain::accounts::{self, NewAccount, Role, LOCALES};
 use crate::domain::actors::Actor;
 use crate::domain::listings::{self, DirectoryEntry, DirectoryFilter};
-use crate::domain::sessions;
+use crate::domain::{login_throttle, sessions};
 use crate::error::Error;
 
 pub async fn stylesheet() -> Response {
@@ -121,7 +121,7 @@ pub async fn login(
     let result = state
         .db
         .run(move |conn| {
-            let account = accounts::authenticate(conn, &config, &login, &form.password)?;
+            let account = login_throttle::log_in(conn, &config, &login, &form.password)?;
             sessions::open(conn, &account)
         })
         .await;
@@ -135,7 +135,12 @@ pub async fn login(
             response
         }
         Err(e) => {
-            let status = status_of(&e);
+            let status = match &e {
+                Error::Forbidden(m) if m == login_throttle::THROTTLED => {
+                    StatusCode::TOO_MANY_REQUESTS
+                }
+                other => status_of(other),
+            };
             let error = Some(login_message(&page, &e));
             let body = render(&LoginPage {
                 page,
@@ -150,6 +155,10 @@ pub async fn login(
 fn login_message(page: &PageContext, e: &Error) -> String {
     match e {
         Error::Unauthorized(_) => page.t.get("login-wrong"),
+        Error::Forbidden(m) if m == login_throttle::THROTTLED => {
+            page.t
+                .arg("login-throttled", "minutes", login_throttle::WINDOW_MINUTES)
+        }
         Error::Forbidden(m) if m.contains("approval") => page.t.get("login-pending"),
         Error::Forbidden(_) => page.t.get("login-suspended"),
         other => page.error_message(other),

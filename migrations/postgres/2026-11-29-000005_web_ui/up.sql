@@ -1,0 +1,8 @@
+-- Failed log-ins, kept for the throttling window: too many for one login and further attempts wait.
+CREATE TABLE login_failures (
+    id BIGSERIAL PRIMARY KEY,
+    login TEXT NOT NULL,
+    failed_at TIMESTAMP NOT NULL
+);
+CREATE INDEX login_failures_login ON login_failures (login, failed_at);
+CREATE INDEX login_failures_time ON login_failures (failed_at);
