@@ -886,6 +886,57 @@ async fn profiles_follows_and_language_setting() {
     let page = hana.post("/settings", &[("locale", "klingon")]).await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("id=\"locale-error\""));
+    // Changing the password: the current one first, the new one's rule.
+    let page = hana
+        .post(
+            "/settings/password",
+            &[
+                ("current_password", "wrong"),
+                ("new_password", "nouveau secret"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"current_password-error\""));
+    let page = hana
+        .post(
+            "/settings/password",
+            &[
+                ("current_password", "correct horse battery"),
+                ("new_password", "court"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"new_password-error\""));
+    let page = hana
+        .post(
+            "/settings/password",
+            &[
+                ("current_password", "correct horse battery"),
+                ("new_password", "nouveau secret"),
+            ],
+        )
+        .await;
+    let page = hana.follow(&page).await;
+    assert!(page.body.contains("Votre mot de passe est changé"));
+    let mut again = Browser::new(&alpha, "fr");
+    again.get("/login").await;
+    let page = again
+        .post(
+            "/login",
+            &[("login", "hana"), ("password", "correct horse battery")],
+        )
+        .await;
+    assert_eq!(page.status, 401, "the old password no longer works");
+    let page = again
+        .post(
+            "/login",
+            &[("login", "hana"), ("password", "nouveau secret")],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+
     let page = hana.post("/settings", &[("locale", "en")]).await;
     let page = hana.follow(&page).await;
     assert!(page.body.contains("Your settings are saved"));

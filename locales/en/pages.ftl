@@ -36,6 +36,9 @@ signup-done = Welcome, { $name }! Your account is created: you can log in.
 signup-done-pending = Your request is recorded: an administrator must approve it before you can log in.
 
 settings-title = Account settings
+settings-password = Password
+settings-current-password = Current password
+settings-change-password = Change the password
 settings-language = Interface language
 
 directory-title = Community directory

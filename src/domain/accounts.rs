@@ -477,6 +477,31 @@ pub fn set_locale(conn: &mut DbConn, user_id: i64, locale: &str) -> Result<(), E
     Ok(())
 }
 
+/// A member changes their password; the current one is checked first.
+pub fn change_password(
+    conn: &mut DbConn,
+    user_id: i64,
+    current: &str,
+    new: &str,
+) -> Result<(), Error> {
+    let account = find_by_id(conn, user_id)?;
+    if current.len() > PASSWORD_MAX || !verify_password(current, &account.user.password_hash) {
+        return Err(Error::invalid(
+            "current_password",
+            "is not the account's current password",
+        ));
+    }
+    validate_password(new).map_err(|e| match e {
+        Error::Invalid { message, .. } => Error::invalid("new_password", message),
+        other => other,
+    })?;
+    let hash = hash_password(new)?;
+    diesel::update(users::table.find(user_id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

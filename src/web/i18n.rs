@@ -274,7 +274,7 @@ mod tests {
                 !id.is_empty()
                     && id
                         .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_".contains(c))
             })
             .map(str::to_string)
             .collect()

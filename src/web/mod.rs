@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(pages::logout))
         .route("/signup", get(pages::signup_form).post(pages::signup))
         .route("/settings", get(pages::settings_form).post(pages::settings))
+        .route("/settings/password", post(pages::change_password))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/communities", get(community_pages::directory))
         .route(

@@ -290,17 +290,29 @@ struct SettingsPage {
     errors: FieldErrors,
 }
 
+impl SettingsPage {
+    fn new(page: PageContext, current: String, errors: FieldErrors) -> Self {
+        SettingsPage {
+            page,
+            locales: LOCALES,
+            current,
+            errors,
+        }
+    }
+}
+
+/// The signed-in account's id and language, or the answer asking to log in.
+fn settings_owner(page: &PageContext) -> Result<(i64, String), Box<Response>> {
+    let account = page.require_account()?;
+    Ok((account.user.id, account.user.locale.clone()))
+}
+
 pub async fn settings_form(page: PageContext) -> Response {
-    let current = match page.require_account() {
-        Ok(account) => account.user.locale.clone(),
+    let current = match settings_owner(&page) {
+        Ok((_, locale)) => locale,
         Err(response) => return *response,
     };
-    render(&SettingsPage {
-        page,
-        locales: LOCALES,
-        current,
-        errors: FieldErrors::default(),
-    })
+    render(&SettingsPage::new(page, current, FieldErrors::default()))
 }
 
 #[derive(Deserialize)]
@@ -313,8 +325,8 @@ pub async fn settings(
     State(state): State<AppState>,
     Submitted { page, form }: Submitted<SettingsForm>,
 ) -> Response {
-    let user_id = match page.require_account() {
-        Ok(account) => account.user.id,
+    let user_id = match settings_owner(&page) {
+        Ok((id, _)) => id,
         Err(response) => return *response,
     };
     let locale = form.locale.clone();
@@ -329,12 +341,39 @@ pub async fn settings(
             let current = Lang::parse(&form.locale)
                 .map(|l| l.code().to_string())
                 .unwrap_or_default();
-            let body = render(&SettingsPage {
-                page,
-                locales: LOCALES,
-                current,
-                errors,
-            });
+            let body = render(&SettingsPage::new(page, current, errors));
+            (status_of(&e), body).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    Submitted { page, form }: Submitted<PasswordForm>,
+) -> Response {
+    let (user_id, locale) = match settings_owner(&page) {
+        Ok(owner) => owner,
+        Err(response) => return *response,
+    };
+    match state
+        .db
+        .run(move |conn| {
+            accounts::change_password(conn, user_id, &form.current_password, &form.new_password)
+        })
+        .await
+    {
+        Ok(()) => redirect_with(&state, "/settings", "flash-password-changed"),
+        Err(e) => {
+            let errors = FieldErrors::from_error(&page, &e);
+            let body = render(&SettingsPage::new(page, locale, errors));
             (status_of(&e), body).into_response()
         }
     }
