@@ -1,1 +1,2 @@
+DROP INDEX actors_kind;
 DROP TABLE login_failures;

@@ -6,3 +6,5 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_login ON login_failures (login, failed_at);
 CREATE INDEX login_failures_time ON login_failures (failed_at);
+-- The community directory lists Group actors newest first.
+CREATE INDEX actors_kind ON actors (kind, id);
