@@ -768,6 +768,13 @@ async fn posts_comments_likes_edits_and_deletions() {
     moderator.log_in("modo").await;
     let page = moderator.get(&format!("/post/{post}")).await;
     assert!(page.body.contains(&format!("/post/{post}/delete")));
+    // The delete link asks first.
+    let page = moderator.get(&format!("/post/{post}/delete")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Supprimer cette publication ?"));
+    assert!(page
+        .body
+        .contains(&format!("action=\"/post/{post}/delete\"")));
     let page = moderator.post(&format!("/post/{post}/delete"), &[]).await;
     assert_eq!(page.location.as_deref(), Some("/c/climat"));
     let page = moderator.follow(&page).await;

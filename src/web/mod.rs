@@ -69,7 +69,10 @@ pub fn router(state: AppState) -> Router {
             "/{kind}/{name}/edit",
             get(post_pages::edit_form).post(post_pages::edit),
         )
-        .route("/{kind}/{name}/delete", post(post_pages::delete))
+        .route(
+            "/{kind}/{name}/delete",
+            get(post_pages::delete_form).post(post_pages::delete),
+        )
         .route("/{kind}/{name}/like", post(post_pages::like))
         .route("/u/{name}/follow", post(actors::follow))
         .route("/u/{name}/unfollow", post(actors::unfollow))

@@ -16,6 +16,7 @@ use crate::domain::actors::{self, Actor};
 use crate::domain::communities::{self, Community};
 use crate::domain::content::{self, Comment, Post, Target};
 use crate::domain::listings::{self, ThreadLikes};
+use crate::domain::text;
 use crate::error::Error;
 
 /// Deepest indentation shown; deeper answers stay at this level.
@@ -339,6 +340,53 @@ pub async fn edit(
         }
         Err(e) => ErrorPage::from_error(&page, &e),
     }
+}
+
+#[derive(Template)]
+#[template(path = "confirm_delete.html")]
+struct ConfirmDeletePage {
+    page: PageContext,
+    heading: String,
+    excerpt: String,
+    action: String,
+    back: String,
+}
+
+/// Asks before deleting (the delete button of a page leads here).
+pub async fn delete_form(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, String)>,
+    page: PageContext,
+) -> Response {
+    if let Err(response) = page.require_account() {
+        return *response;
+    }
+    let target = match target(&state, &page, &kind, &id).await {
+        Ok(t) => t,
+        Err(response) => return *response,
+    };
+    let (heading, excerpt, action) = match &target {
+        Target::Post(p) => (
+            page.t.get("delete-post-title"),
+            p.title.clone(),
+            format!("/post/{}/delete", p.id),
+        ),
+        Target::Comment(c) => (
+            page.t.get("delete-comment-title"),
+            text::plain_text(&c.content_html)
+                .chars()
+                .take(200)
+                .collect(),
+            format!("/comment/{}/delete", c.id),
+        ),
+    };
+    render(&ConfirmDeletePage {
+        heading,
+        excerpt,
+        action,
+        back: place_of(&target),
+        page,
+    })
 }
 
 pub async fn delete(
