@@ -17,8 +17,10 @@ pub const CSRF_COOKIE: &str = "recolte_csrf";
 /// The cookie that carries a confirmation message to the page after a redirect.
 pub const FLASH_COOKIE: &str = "recolte_flash";
 
-/// No inline script or style, nothing framed, forms only to ourselves.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+/// No inline script or style, nothing framed, forms only to ourselves: the
+/// policy of every answer that does not set its own.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' https: data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 
@@ -51,19 +53,18 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // A handler may set its own policy (say, a consent page whose form
+    // redirects to an application's URI); otherwise the strict one applies.
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
     if is_html {
         // Pages carry the visitor's name and form tokens: never shared caches.
         if !headers.contains_key(header::CACHE_CONTROL) {
