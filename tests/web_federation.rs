@@ -127,6 +127,14 @@ async fn following_a_remote_community_by_handle_then_reading_and_answering() {
         r.text().await.unwrap().contains("avec l’équipe de Beta")
     })
     .await;
+    // Each instance now lists the other among its partners.
+    eventually("alpha lists beta as a partner", || async {
+        let home = Browser::new(&alpha, "fr").get("/").await.body;
+        home.split("id=\"partners-title\"")
+            .nth(1)
+            .is_some_and(|list| list.contains(&format!("<li>{}</li>", beta.domain)))
+    })
+    .await;
 }
 
 /// Zoe's home page on beta (a fresh request with her session each time).

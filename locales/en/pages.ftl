@@ -10,6 +10,7 @@ home-no-communities = You have not joined any community yet: browse the director
 home-browse = Browse communities
 home-public-communities = Public communities
 home-no-public-communities = No community exists yet. Sign up to start the first one.
+home-partners = Partner instances
 home-all-communities = See all communities
 
 login-title = Log in

@@ -10,6 +10,7 @@ home-no-communities = Vous n’avez encore rejoint aucune communauté : parcoure
 home-browse = Parcourir les communautés
 home-public-communities = Communautés publiques
 home-no-public-communities = Aucune communauté n’existe encore. Créez un compte pour lancer la première.
+home-partners = Instances partenaires
 home-all-communities = Voir toutes les communautés
 
 login-title = Connexion

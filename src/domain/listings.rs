@@ -14,7 +14,7 @@ use super::communities::{Community, CommunityKind, CommunityRow, MembershipPolic
 use super::content::{Comment, Post};
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::schema::{actors, comments, communities, follows, likes, posts};
+use crate::schema::{actors, comments, communities, follows, instances, likes, posts};
 
 #[diesel::declare_sql_function]
 extern "SQL" {
@@ -296,4 +296,16 @@ pub fn thread_likes(
         }
     }
     Ok(out)
+}
+
+/// Instances this one has exchanged with successfully and that are not
+/// given up on, by domain.
+pub fn partner_instances(conn: &mut DbConn, limit: i64) -> Result<Vec<String>, Error> {
+    Ok(instances::table
+        .filter(instances::last_success_at.is_not_null())
+        .filter(instances::dead_since.is_null())
+        .order(instances::domain.asc())
+        .limit(limit)
+        .select(instances::domain)
+        .load(conn)?)
 }

@@ -48,7 +48,11 @@ struct IndexPage {
     before: Option<i64>,
     next: Option<String>,
     communities: Vec<DirectoryEntry>,
+    partners: Vec<String>,
 }
+
+/// Partner instances shown on the welcome page.
+const WELCOME_PARTNERS: i64 = 50;
 
 pub async fn index(
     State(state): State<AppState>,
@@ -71,11 +75,12 @@ pub async fn index(
             let posts = post_items(conn, feed, true)?;
             let communities =
                 listings::directory(conn, &DirectoryFilter::default(), WELCOME_COMMUNITIES)?;
-            Ok((mine, posts, next, communities))
+            let partners = listings::partner_instances(conn, WELCOME_PARTNERS)?;
+            Ok((mine, posts, next, communities, partners))
         })
         .await;
     match loaded {
-        Ok((mine, posts, next, communities)) => render(&IndexPage {
+        Ok((mine, posts, next, communities, partners)) => render(&IndexPage {
             page,
             description: state.config.instance_description.clone(),
             domain: state.config.domain.clone(),
@@ -85,6 +90,7 @@ pub async fn index(
             before,
             next,
             communities,
+            partners,
         }),
         Err(e) => ErrorPage::from_error(&page, &e),
     }
