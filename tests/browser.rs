@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 use common::TestInstance;
 
+const ADMIN_PASSWORD: &str = "correct horse battery";
+
 fn chromium() -> PathBuf {
     std::env::var_os("RECOLTE_CHROMIUM")
         .map(PathBuf::from)
@@ -34,6 +36,23 @@ async fn web_flows_in_chromium_pass_the_accessibility_audit() {
         return;
     }
     let alpha = TestInstance::start(&[]).await;
+    alpha
+        .with_db(|conn, config| {
+            recolte::domain::accounts::create(
+                conn,
+                config,
+                &recolte::domain::accounts::NewAccount {
+                    username: "root_admin".into(),
+                    email: "admin@example.org".into(),
+                    password: ADMIN_PASSWORD.into(),
+                    role: recolte::domain::accounts::Role::Admin,
+                    signup_reason: String::new(),
+                },
+                recolte::domain::accounts::AccountStatus::Active,
+            )
+        })
+        .await
+        .unwrap();
     let backend = if alpha.db.is_postgres() {
         "postgres"
     } else {
@@ -49,6 +68,8 @@ async fn web_flows_in_chromium_pass_the_accessibility_audit() {
             .env("RECOLTE_BASE", base)
             .env("SCREENSHOTS", &shots)
             .env("RECOLTE_CHROMIUM", chromium)
+            .env("RECOLTE_ADMIN", "root_admin")
+            .env("RECOLTE_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .output()
     })
     .await

@@ -1003,3 +1003,66 @@ async fn repeated_failed_log_ins_are_throttled() {
     let mut kim = Browser::new(&alpha, "en");
     kim.log_in("kim").await;
 }
+
+#[tokio::test]
+async fn administrators_approve_pending_sign_ups() {
+    let alpha = TestInstance::start(&[("RECOLTE_INSTANCE_REGISTRATION_MODE", "approval")]).await;
+    alpha
+        .with_db(|conn, config| {
+            recolte::domain::accounts::create(
+                conn,
+                config,
+                &recolte::domain::accounts::NewAccount {
+                    username: "root_admin".into(),
+                    email: "admin@example.org".into(),
+                    password: "correct horse battery".into(),
+                    role: recolte::domain::accounts::Role::Admin,
+                    signup_reason: String::new(),
+                },
+                recolte::domain::accounts::AccountStatus::Active,
+            )
+        })
+        .await
+        .unwrap();
+    alpha.create_user("lucie").await;
+
+    let mut marc = Browser::new(&alpha, "fr");
+    marc.get("/signup").await;
+    let page = marc
+        .post(
+            "/signup",
+            &[
+                ("username", "marc"),
+                ("email", "marc@example.org"),
+                ("password", "correct horse battery"),
+                ("reason", "Chargé de mission mobilité"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 201);
+    assert_eq!(marc.get("/admin").await.status, 401);
+
+    let mut lucie = Browser::new(&alpha, "fr");
+    lucie.log_in("lucie").await;
+    let page = lucie.get("/admin").await;
+    assert_eq!(page.status, 403);
+    assert!(!page.body.contains("href=\"/admin\""), "no admin link");
+    let page = lucie.post("/admin/approve/marc", &[]).await;
+    assert_eq!(page.status, 403);
+
+    let mut admin = Browser::new(&alpha, "fr");
+    admin.log_in("root_admin").await;
+    let page = admin.get("/admin").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("href=\"/admin\""));
+    assert!(page.body.contains("Inscriptions sur validation"));
+    assert!(page.body.contains("@marc") && page.body.contains("Chargé de mission mobilité"));
+    assert!(page.body.contains("En attente") && page.body.contains("Administrateur"));
+    let page = admin.post("/admin/approve/marc", &[]).await;
+    let page = admin.follow(&page).await;
+    assert!(page.body.contains("Le compte est validé"));
+    assert!(page
+        .body
+        .contains("Aucune inscription n’attend de validation"));
+    marc.log_in("marc").await;
+}

@@ -502,6 +502,21 @@ pub fn change_password(
     Ok(())
 }
 
+/// An administrator activates an account waiting for approval.
+pub fn approve_as(
+    conn: &mut DbConn,
+    config: &Config,
+    by: &Account,
+    username: &str,
+) -> Result<Account, Error> {
+    if by.user.role() != Role::Admin || !by.user.is_active() {
+        return Err(Error::Forbidden(
+            "only an administrator can approve accounts".into(),
+        ));
+    }
+    approve(conn, config, username)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

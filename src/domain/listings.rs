@@ -9,12 +9,13 @@ use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 
+use super::accounts::{Account, AccountStatus, User};
 use super::actors::Actor;
 use super::communities::{Community, CommunityKind, CommunityRow, MembershipPolicy};
 use super::content::{Comment, Post};
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::schema::{actors, comments, communities, follows, instances, likes, posts};
+use crate::schema::{actors, comments, communities, follows, instances, likes, posts, users};
 
 #[diesel::declare_sql_function]
 extern "SQL" {
@@ -308,4 +309,31 @@ pub fn partner_instances(conn: &mut DbConn, limit: i64) -> Result<Vec<String>, E
         .limit(limit)
         .select(instances::domain)
         .load(conn)?)
+}
+
+/// Local accounts, newest first; only those waiting for approval when
+/// `pending_only`.
+pub fn accounts(
+    conn: &mut DbConn,
+    pending_only: bool,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Account>, Error> {
+    let mut query = users::table
+        .inner_join(actors::table)
+        .select((User::as_select(), Actor::as_select()))
+        .into_boxed();
+    if pending_only {
+        query = query.filter(users::status.eq(AccountStatus::Pending.as_str()));
+    }
+    if let Some(b) = before {
+        query = query.filter(users::id.lt(b));
+    }
+    Ok(query
+        .order(users::id.desc())
+        .limit(limit)
+        .load(conn)?
+        .into_iter()
+        .map(|(user, actor)| Account { user, actor })
+        .collect())
 }

@@ -18,6 +18,7 @@ use crate::db::Db;
 use crate::error::Error;
 
 mod actors;
+mod admin_pages;
 mod community_pages;
 mod discovery;
 mod federation;
@@ -44,6 +45,8 @@ pub fn router(state: AppState) -> Router {
         .route("/signup", get(pages::signup_form).post(pages::signup))
         .route("/settings", get(pages::settings_form).post(pages::settings))
         .route("/settings/password", post(pages::change_password))
+        .route("/admin", get(admin_pages::show))
+        .route("/admin/approve/{username}", post(admin_pages::approve))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/communities", get(community_pages::directory))
         .route(

@@ -157,6 +157,24 @@ try {
     await shot(page, `${scheme}-post-en`);
     await context.close();
   }
+
+  // An administrator's page.
+  const admin = process.env.RECOLTE_ADMIN;
+  if (admin) {
+    for (const scheme of ['light', 'dark']) {
+      const context = await browser.newContext({ colorScheme: scheme, locale: 'fr-FR', bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(BASE + '/login');
+      await page.fill('#login', admin);
+      await page.fill('#password', process.env.RECOLTE_ADMIN_PASSWORD);
+      await page.click('main form button[type=submit]');
+      await page.click('a[href="/admin"]');
+      check((await page.textContent('h1')) === 'Administration', `${scheme}: administration page`);
+      await audit(page, `${scheme} admin /admin`);
+      await shot(page, `${scheme}-admin`);
+      await context.close();
+    }
+  }
 } finally {
   await browser.close();
 }
