@@ -67,9 +67,12 @@ async fn following_a_remote_community_by_handle_then_reading_and_answering() {
 
     let handle = format!("!climat@{}", alpha.domain);
     let page = zoe.post("/follow", &[("handle", &handle)]).await;
-    assert_eq!(page.location.as_deref(), Some("/"), "{}", page.body);
-    let home = zoe.follow(&page).await;
-    assert!(home.body.contains("Votre demande est envoyée"));
+    let remote = page.location.clone().unwrap_or_default();
+    assert!(remote.starts_with("/remote/"), "{remote}: {}", page.body);
+    let page = zoe.follow(&page).await;
+    assert!(page.body.contains("Votre demande est envoyée"));
+    assert!(page.body.contains("Communauté climat"));
+    assert!(page.body.contains(&handle));
     eventually("alpha accepts zoe", || async {
         beta.with_db(|conn, _| {
             use diesel::prelude::*;
@@ -88,6 +91,12 @@ async fn following_a_remote_community_by_handle_then_reading_and_answering() {
     let mine = home.body.split("id=\"mine-title\"").nth(1).unwrap();
     let mine = mine.split("id=\"public-title\"").next().unwrap();
     assert!(mine.contains("Communauté climat"), "among her communities");
+
+    // Beta's page of the community: membership and writing, from here.
+    let page = zoe.get(&remote).await;
+    assert!(page.body.contains("Quitter la communauté"));
+    assert!(page.body.contains("Écrire une publication"));
+    assert!(page.body.contains("voir sur son instance"));
 
     let mut moderator = Browser::new(&alpha, "fr");
     moderator.log_in("modo").await;
@@ -122,6 +131,32 @@ async fn following_a_remote_community_by_handle_then_reading_and_answering() {
         .await;
     let page = zoe.follow(&page).await;
     assert!(page.body.contains("Votre commentaire est publié"));
+    assert!(zoe.get(&remote).await.body.contains("Rencontre annuelle"));
+    zoe.get(&format!("{remote}/submit")).await;
+    let page = zoe
+        .post(
+            &format!("{remote}/submit"),
+            &[
+                ("title", "Covoiturage pour la rencontre"),
+                ("body", "Départ de Beta à 8 h."),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    eventually("zoe's post reaches alpha's community", || async {
+        let r = alpha
+            .client
+            .get(alpha.url("/c/climat"))
+            .send()
+            .await
+            .unwrap();
+        r.text()
+            .await
+            .unwrap()
+            .contains("Covoiturage pour la rencontre")
+    })
+    .await;
     eventually("the answer reaches alpha", || async {
         let r = alpha.client.get(alpha.url(&on_alpha)).send().await.unwrap();
         r.text().await.unwrap().contains("avec l’équipe de Beta")

@@ -22,6 +22,7 @@ edit = Edit
 edited = edited
 delete = Delete
 reply = Reply
+remote-origin = see on its instance
 permalink = Permalink
 
 member-count = { $count ->

@@ -22,6 +22,7 @@ edit = Modifier
 edited = modifié
 delete = Supprimer
 reply = Répondre
+remote-origin = voir sur son instance
 permalink = Lien permanent
 
 member-count = { $count ->

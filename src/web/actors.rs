@@ -7,8 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
-use super::community_pages::{next_page, PageQuery, PAGE_SIZE};
-use super::page::{redirect_with, render, ErrorPage, PageContext, Submitted};
+use super::community_pages::{self, find_community, next_page, PageQuery, PAGE_SIZE};
+use super::page::{actor_link, redirect_with, render, ActorAt, ErrorPage, PageContext, Submitted};
 use super::{json_domain_error, typed_json, AppState};
 use crate::activitypub::actors::actor_document;
 use crate::domain::actors::{self, Actor, ActorKind};
@@ -16,7 +16,6 @@ use crate::domain::content::Post;
 use crate::domain::follows::{self, FollowState};
 use crate::domain::listings;
 use crate::domain::profiles::{self, Profile};
-use crate::error::Error;
 
 pub const ACTIVITY_JSON_UTF8: &str = "application/activity+json; charset=utf-8";
 
@@ -25,6 +24,8 @@ pub const ACTIVITY_JSON_UTF8: &str = "application/activity+json; charset=utf-8";
 struct ProfilePage {
     page: PageContext,
     actor: Actor,
+    /// Where the person's page and actions are (`/u/NAME`, `/remote/ID`).
+    base: String,
     profile: Profile,
     followers: i64,
     /// Where the reader stands with this person.
@@ -33,21 +34,6 @@ struct ProfilePage {
     posts: Vec<Post>,
     communities: Vec<Actor>,
     next: Option<String>,
-}
-
-/// A local person by name.
-fn find_person(
-    conn: &mut crate::db::DbConn,
-    config: &crate::config::Config,
-    name: &str,
-) -> Result<Actor, Error> {
-    let actor = actors::find_local(conn, config, name)?;
-    if actor.kind() != ActorKind::Person {
-        return Err(Error::NotFound(format!(
-            "no person named '{name}' on this instance"
-        )));
-    }
-    Ok(actor)
 }
 
 pub async fn person(
@@ -66,7 +52,7 @@ pub async fn person(
         let found = state
             .db
             .run(move |conn| {
-                let actor = find_person(conn, &config, &name)?;
+                let actor = ActorAt::Local(name).find(conn, &config, ActorKind::Person)?;
                 let profile = profiles::of_actor(conn, actor.id)?;
                 Ok((actor, profile))
             })
@@ -79,7 +65,7 @@ pub async fn person(
             Err(e) => json_domain_error(&e),
         }
     } else {
-        profile_page(&state, page, name, query.before).await
+        profile_page(&state, page, ActorAt::Local(name), query.before).await
     };
     response
         .headers_mut()
@@ -90,7 +76,7 @@ pub async fn person(
 async fn profile_page(
     state: &AppState,
     page: PageContext,
-    name: String,
+    at: ActorAt,
     before: Option<i64>,
 ) -> Response {
     let config = state.config.clone();
@@ -98,7 +84,7 @@ async fn profile_page(
     let found = state
         .db
         .run(move |conn| {
-            let actor = find_person(conn, &config, &name)?;
+            let actor = at.find(conn, &config, ActorKind::Person)?;
             let profile = profiles::of_actor(conn, actor.id)?;
             let followers = follows::follower_count(conn, actor.id)?;
             let following = match reader {
@@ -112,8 +98,10 @@ async fn profile_page(
         .await;
     match found {
         Ok((actor, profile, followers, following, posts, communities)) => {
-            let next = next_page(&posts, &format!("/u/{}", actor.username), |p| p.id);
+            let base = actor_link(&actor);
+            let next = next_page(&posts, &base, |p| p.id);
             render(&ProfilePage {
+                base,
                 is_self: reader == Some(actor.id),
                 page,
                 actor,
@@ -129,52 +117,78 @@ async fn profile_page(
     }
 }
 
-/// `POST /u/NAME/follow`.
+/// `POST /u/NAME/follow` (or `/remote/ID/follow`).
 pub async fn follow(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    at: ActorAt,
     Submitted { page, .. }: Submitted<super::pages::EmptyForm>,
 ) -> Response {
-    change_follow(state, name, page, true).await
+    change_follow(state, at, page, true).await
 }
 
-/// `POST /u/NAME/unfollow`.
+/// `POST /u/NAME/unfollow` (or `/remote/ID/unfollow`).
 pub async fn unfollow(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    at: ActorAt,
     Submitted { page, .. }: Submitted<super::pages::EmptyForm>,
 ) -> Response {
-    change_follow(state, name, page, false).await
+    change_follow(state, at, page, false).await
 }
 
-async fn change_follow(state: AppState, name: String, page: PageContext, start: bool) -> Response {
+async fn change_follow(state: AppState, at: ActorAt, page: PageContext, start: bool) -> Response {
     let me = match page.require_account() {
         Ok(account) => account.actor.clone(),
         Err(response) => return *response,
     };
     let config = state.config.clone();
-    let target_name = name.clone();
     let result = state
         .db
         .run(move |conn| {
-            let target = find_person(conn, &config, &target_name)?;
-            if start {
-                follows::follow(conn, &config, &me, &target).map(|f| Some(f.state()))
+            let target = at.find(conn, &config, ActorKind::Person)?;
+            let now = if start {
+                Some(follows::follow(conn, &config, &me, &target)?.state())
             } else {
-                follows::unfollow(conn, &config, &me, &target).map(|()| None)
-            }
+                follows::unfollow(conn, &config, &me, &target)?;
+                None
+            };
+            Ok((target, now))
         })
         .await;
     match result {
-        Ok(state_now) => redirect_with(
+        Ok((target, state_now)) => redirect_with(
             &state,
-            &format!("/u/{name}"),
+            &actor_link(&target),
             match state_now {
                 Some(FollowState::Accepted) => "flash-followed",
                 Some(FollowState::Pending) => "flash-follow-requested",
                 None => "flash-unfollowed",
             },
         ),
+        Err(e) => ErrorPage::from_error(&page, &e),
+    }
+}
+
+/// `GET /remote/ID`: what we know of a community or person from elsewhere.
+pub async fn remote(
+    State(state): State<AppState>,
+    page: PageContext,
+    at: ActorAt,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let ActorAt::Remote(id) = at else {
+        return super::page::not_found(page).await;
+    };
+    let kind = state
+        .db
+        .run(move |conn| actors::by_id(conn, id))
+        .await
+        .map(|a| a.kind());
+    match kind {
+        Ok(ActorKind::Group) => match find_community(&state, ActorAt::Remote(id)).await {
+            Ok(c) => community_pages::show(&state, page, c, query.before).await,
+            Err(e) => ErrorPage::from_error(&page, &e),
+        },
+        Ok(_) => profile_page(&state, page, ActorAt::Remote(id), query.before).await,
         Err(e) => ErrorPage::from_error(&page, &e),
     }
 }

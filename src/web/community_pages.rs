@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::page::{
-    actor_link, redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted,
+    actor_link, redirect_with, render, ActorAt, ErrorPage, FieldErrors, PageContext, Submitted,
 };
 use super::{status_of, AppState};
 use crate::db::DbConn;
@@ -201,7 +201,7 @@ pub async fn create(
     match result {
         Ok(community) => redirect_with(
             &state,
-            &format!("/c/{}", community.actor.username),
+            &actor_link(&community.actor),
             "flash-community-created",
         ),
         Err(e) => {
@@ -271,6 +271,8 @@ pub fn post_items(
 struct CommunityPage {
     page: PageContext,
     community: Community,
+    /// Where the community's page and actions are (`/c/NAME`, `/remote/ID`).
+    base: String,
     members: i64,
     moderators: Vec<Actor>,
     membership: Membership,
@@ -296,7 +298,8 @@ pub async fn show(
 ) -> Response {
     let reader = page.account.as_ref().map(|a| a.actor.id);
     let id = community.actor.id;
-    let name = community.actor.username.clone();
+    let base = actor_link(&community.actor);
+    let posts_base = base.clone();
     let loaded = state
         .db
         .run(move |conn| {
@@ -319,7 +322,7 @@ pub async fn show(
                 Some(_) => vec![],
             };
             let page_of_posts = listings::unpinned_posts(conn, id, before, PAGE_SIZE)?;
-            let next = next_page(&page_of_posts, &format!("/c/{name}"), |p| p.id);
+            let next = next_page(&page_of_posts, &posts_base, |p| p.id);
             posts.extend(page_of_posts);
             let posts = post_items(conn, posts, false)?;
             Ok((
@@ -351,6 +354,7 @@ pub async fn show(
     render(&CommunityPage {
         page,
         community,
+        base,
         members,
         moderators,
         membership,
@@ -363,17 +367,26 @@ pub async fn show(
     })
 }
 
-/// The local community named in the path, with the signed-in member.
-async fn community_and_member(
-    state: &AppState,
-    page: &PageContext,
-    name: String,
-) -> Result<(Community, Actor), Box<Response>> {
-    let me = page.require_account()?.actor.clone();
+/// The community the path designates (ours or from elsewhere).
+pub async fn find_community(state: &AppState, at: ActorAt) -> Result<Community, Error> {
     let config = state.config.clone();
     state
         .db
-        .run(move |conn| communities::find_local(conn, &config, &name))
+        .run(move |conn| {
+            let actor = at.find(conn, &config, ActorKind::Group)?;
+            communities::by_actor_id(conn, actor.id)
+        })
+        .await
+}
+
+/// The community the path designates, with the signed-in member.
+async fn community_and_member(
+    state: &AppState,
+    page: &PageContext,
+    at: ActorAt,
+) -> Result<(Community, Actor), Box<Response>> {
+    let me = page.require_account()?.actor.clone();
+    find_community(state, at)
         .await
         .map(|c| (c, me))
         .map_err(|e| Box::new(ErrorPage::from_error(page, &e)))
@@ -381,10 +394,10 @@ async fn community_and_member(
 
 pub async fn join(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    at: ActorAt,
     Submitted { page, .. }: Submitted<super::pages::EmptyForm>,
 ) -> Response {
-    let (community, me) = match community_and_member(&state, &page, name).await {
+    let (community, me) = match community_and_member(&state, &page, at).await {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -397,7 +410,7 @@ pub async fn join(
     {
         Ok(follow) => redirect_with(
             &state,
-            &format!("/c/{}", community.actor.username),
+            &actor_link(&community.actor),
             match follow.state() {
                 FollowState::Accepted => "flash-joined",
                 FollowState::Pending => "flash-join-requested",
@@ -414,10 +427,10 @@ pub async fn join(
 
 pub async fn leave(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    at: ActorAt,
     Submitted { page, .. }: Submitted<super::pages::EmptyForm>,
 ) -> Response {
-    let (community, me) = match community_and_member(&state, &page, name).await {
+    let (community, me) = match community_and_member(&state, &page, at).await {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -428,11 +441,7 @@ pub async fn leave(
         .run(move |conn| follows::unfollow(conn, &config, &me, &target))
         .await
     {
-        Ok(()) => redirect_with(
-            &state,
-            &format!("/c/{}", community.actor.username),
-            "flash-left",
-        ),
+        Ok(()) => redirect_with(&state, &actor_link(&community.actor), "flash-left"),
         Err(e) => ErrorPage::from_error(&page, &e),
     }
 }
@@ -449,7 +458,7 @@ pub async fn answer_request(
     Path((name, follow_id)): Path<(String, i64)>,
     Submitted { page, form }: Submitted<DecisionForm>,
 ) -> Response {
-    let (community, me) = match community_and_member(&state, &page, name).await {
+    let (community, me) = match community_and_member(&state, &page, ActorAt::Local(name)).await {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -483,7 +492,7 @@ pub async fn answer_request(
     match result {
         Ok(()) => redirect_with(
             &state,
-            &format!("/c/{}", community.actor.username),
+            &actor_link(&community.actor),
             if accept {
                 "flash-request-accepted"
             } else {
@@ -560,13 +569,13 @@ fn compose_page(
     form: PostForm,
     errors: FieldErrors,
 ) -> ComposePage {
-    let name = &community.actor.username;
+    let base = actor_link(&community.actor);
     ComposePage {
         heading: page
             .t
             .arg("compose-title", "community", community.actor.shown_name()),
-        action: format!("/c/{name}/submit"),
-        back: format!("/c/{name}"),
+        action: format!("{base}/submit"),
+        back: base,
         back_label: page.t.arg("back-to", "name", community.actor.shown_name()),
         submit: page.t.get("compose-submit"),
         with_title: true,
@@ -578,12 +587,8 @@ fn compose_page(
     }
 }
 
-pub async fn compose(
-    State(state): State<AppState>,
-    Path(name): Path<String>,
-    page: PageContext,
-) -> Response {
-    let (community, _) = match community_and_member(&state, &page, name).await {
+pub async fn compose(State(state): State<AppState>, at: ActorAt, page: PageContext) -> Response {
+    let (community, _) = match community_and_member(&state, &page, at).await {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -601,10 +606,10 @@ pub async fn compose(
 
 pub async fn submit(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    at: ActorAt,
     Submitted { page, form }: Submitted<PostForm>,
 ) -> Response {
-    let (community, me) = match community_and_member(&state, &page, name).await {
+    let (community, me) = match community_and_member(&state, &page, at).await {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -693,11 +698,7 @@ pub async fn remote_follow(
                 (true, _, true) => "flash-followed",
                 (true, _, false) => "flash-follow-requested",
             };
-            let to = if target.local {
-                actor_link(&target)
-            } else {
-                "/".to_string()
-            };
+            let to = actor_link(&target);
             redirect_with(&state, &to, flash)
         }
         Err(e) => {

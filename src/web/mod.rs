@@ -77,6 +77,15 @@ pub fn router(state: AppState) -> Router {
             get(post_pages::delete_form).post(post_pages::delete),
         )
         .route("/{kind}/{name}/like", post(post_pages::like))
+        .route("/remote/{id}", get(actors::remote))
+        .route("/remote/{id}/join", post(community_pages::join))
+        .route("/remote/{id}/leave", post(community_pages::leave))
+        .route(
+            "/remote/{id}/submit",
+            get(community_pages::compose).post(community_pages::submit),
+        )
+        .route("/remote/{id}/follow", post(actors::follow))
+        .route("/remote/{id}/unfollow", post(actors::unfollow))
         .route("/u/{name}/follow", post(actors::follow))
         .route("/u/{name}/unfollow", post(actors::unfollow))
         .route("/u/{name}", get(actors::person))

@@ -105,12 +105,54 @@ impl FromRequestParts<AppState> for PageContext {
     }
 }
 
-/// The link to an actor's page: ours, or its home elsewhere.
+/// The link to an actor's page here: `/c/NAME` and `/u/NAME` for ours,
+/// `/remote/ID` for what we know of an actor from elsewhere.
 pub fn actor_link(actor: &Actor) -> String {
     match (actor.local, actor.kind()) {
         (true, ActorKind::Group) => format!("/c/{}", actor.username),
         (true, _) => format!("/u/{}", actor.username),
-        (false, _) => actor.ap_id.clone(),
+        (false, _) => format!("/remote/{}", actor.id),
+    }
+}
+
+/// The actor a page's path designates: `/c/NAME/…` or `/u/NAME/…` for
+/// ours, `/remote/ID/…` for one from elsewhere.
+pub enum ActorAt {
+    Local(String),
+    Remote(i64),
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ActorAt {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let mut segments = parts.uri.path().split('/').skip(1);
+        let (kind, key) = (segments.next(), segments.next().unwrap_or_default());
+        Ok(match kind {
+            // An id that is no number designates nothing (id 0).
+            Some("remote") => ActorAt::Remote(key.parse().unwrap_or(0)),
+            _ => ActorAt::Local(key.to_string()),
+        })
+    }
+}
+
+impl ActorAt {
+    /// Finds the actor, which must be of this kind.
+    pub fn find(
+        &self,
+        conn: &mut crate::db::DbConn,
+        config: &crate::config::Config,
+        kind: ActorKind,
+    ) -> Result<Actor, Error> {
+        let actor = match self {
+            ActorAt::Local(name) => crate::domain::actors::find_local(conn, config, name)?,
+            ActorAt::Remote(id) => crate::domain::actors::by_id(conn, *id)?,
+        };
+        let here = matches!(self, ActorAt::Local(_));
+        if actor.kind() != kind || actor.local != here {
+            return Err(Error::NotFound("no such actor here".into()));
+        }
+        Ok(actor)
     }
 }
 
