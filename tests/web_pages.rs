@@ -893,6 +893,48 @@ async fn profiles_follows_and_language_setting() {
     let page = hana.post("/settings", &[("locale", "klingon")]).await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("id=\"locale-error\""));
+    // The profile: refused input kept with its error, then saved and shown.
+    let long = "x".repeat(101);
+    let page = hana
+        .post(
+            "/settings/profile",
+            &[
+                ("display_name", long.as_str()),
+                ("structure", "Agence de l’eau"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"display_name-error\""));
+    assert!(page.body.contains("value=\"Agence de l’eau\""));
+    let page = hana
+        .post(
+            "/settings/profile",
+            &[
+                ("display_name", "Hana Kato"),
+                ("summary", "Hydrologue."),
+                ("structure", "Agence de l’eau"),
+                ("job_title", "Chargée de mission"),
+                ("territory", "Bassin Adour-Garonne"),
+                ("skills", "SIG, zones humides"),
+            ],
+        )
+        .await;
+    let page = hana.follow(&page).await;
+    assert!(page.body.contains("Votre profil est enregistré"));
+    assert!(page.body.contains("value=\"Hana Kato\""));
+    let page = hana.get("/u/hana").await;
+    for text in [
+        "<h1 id=\"profile-title\">Hana Kato</h1>",
+        "Hydrologue.",
+        "Agence de l’eau",
+        "Chargée de mission",
+        "Bassin Adour-Garonne",
+        "SIG, zones humides",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+
     // Changing the password: the current one first, the new one's rule.
     let page = hana
         .post(

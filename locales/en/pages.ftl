@@ -37,6 +37,9 @@ signup-done = Welcome, { $name }! Your account is created: you can log in.
 signup-done-pending = Your request is recorded: an administrator must approve it before you can log in.
 
 settings-title = Account settings
+settings-profile = Profile
+settings-display-name = Display name
+settings-summary = About you
 settings-password = Password
 settings-current-password = Current password
 settings-change-password = Change the password

@@ -37,6 +37,9 @@ signup-done = Bienvenue, { $name } ! Votre compte est créé : vous pouvez vous 
 signup-done-pending = Votre demande est enregistrée : un administrateur doit la valider avant votre première connexion.
 
 settings-title = Paramètres du compte
+settings-profile = Profil
+settings-display-name = Nom affiché
+settings-summary = Présentation
 settings-password = Mot de passe
 settings-current-password = Mot de passe actuel
 settings-change-password = Changer le mot de passe

@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/signup", get(pages::signup_form).post(pages::signup))
         .route("/settings", get(pages::settings_form).post(pages::settings))
         .route("/settings/password", post(pages::change_password))
+        .route("/settings/profile", post(pages::profile))
         .route("/admin", get(admin_pages::show))
         .route("/admin/approve/{username}", post(admin_pages::approve))
         .route("/static/style.css", get(pages::stylesheet))

@@ -9,7 +9,9 @@ use serde::Deserialize;
 
 use super::community_pages::{next_page, post_items, PageQuery, PostItem, PAGE_SIZE};
 use super::i18n::Lang;
-use super::page::{redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted};
+use super::page::{
+    not_found, redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted,
+};
 use super::security::secure_cookies;
 use super::session;
 use super::{status_of, AppState};
@@ -17,6 +19,7 @@ use crate::config::RegistrationMode;
 use crate::domain::accounts::{self, NewAccount, Role, LOCALES};
 use crate::domain::actors::Actor;
 use crate::domain::listings::{self, DirectoryEntry, DirectoryFilter};
+use crate::domain::profiles::{self, ProfileChange};
 use crate::domain::{login_throttle, sessions};
 use crate::error::Error;
 
@@ -293,16 +296,49 @@ struct SettingsPage {
     page: PageContext,
     locales: &'static [&'static str],
     current: String,
+    profile: ProfileForm,
     errors: FieldErrors,
 }
 
-impl SettingsPage {
-    fn new(page: PageContext, current: String, errors: FieldErrors) -> Self {
-        SettingsPage {
-            page,
-            locales: LOCALES,
-            current,
-            errors,
+/// The profile form as typed (kept on errors).
+#[derive(Deserialize, Default)]
+pub struct ProfileForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    structure: String,
+    #[serde(default)]
+    job_title: String,
+    #[serde(default)]
+    territory: String,
+    #[serde(default)]
+    skills: String,
+}
+
+impl ProfileForm {
+    fn change(&self) -> ProfileChange {
+        ProfileChange {
+            display_name: self.display_name.clone(),
+            summary: self.summary.clone(),
+            structure: self.structure.clone(),
+            job_title: self.job_title.clone(),
+            territory: self.territory.clone(),
+            skills: self.skills.clone(),
+        }
+    }
+
+    /// The form bounded for showing it again.
+    fn kept(self) -> Self {
+        let keep = |s: String, n: usize| s.chars().take(n).collect();
+        ProfileForm {
+            display_name: keep(self.display_name, 200),
+            summary: keep(self.summary, 4000),
+            structure: keep(self.structure, 400),
+            job_title: keep(self.job_title, 400),
+            territory: keep(self.territory, 400),
+            skills: keep(self.skills, 2000),
         }
     }
 }
@@ -313,12 +349,61 @@ fn settings_owner(page: &PageContext) -> Result<(i64, String), Box<Response>> {
     Ok((account.user.id, account.user.locale.clone()))
 }
 
-pub async fn settings_form(page: PageContext) -> Response {
+/// The settings page with the stored profile and these errors.
+async fn settings_page(
+    state: &AppState,
+    page: PageContext,
+    current: String,
+    profile: Option<ProfileForm>,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    let profile = match (profile, page.account.as_ref()) {
+        (Some(kept), _) => kept,
+        (None, None) => ProfileForm::default(),
+        (None, Some(account)) => {
+            let actor = account.actor.clone();
+            let stored = state
+                .db
+                .run(move |conn| profiles::of_actor(conn, actor.id))
+                .await;
+            match stored {
+                Ok(p) => ProfileForm {
+                    display_name: account.actor.display_name.clone(),
+                    summary: account.actor.summary.clone(),
+                    structure: p.structure,
+                    job_title: p.job_title,
+                    territory: p.territory,
+                    skills: p.skills,
+                },
+                Err(e) => return ErrorPage::from_error(&page, &e),
+            }
+        }
+    };
+    let body = render(&SettingsPage {
+        page,
+        locales: LOCALES,
+        current,
+        profile,
+        errors,
+    });
+    (status, body).into_response()
+}
+
+pub async fn settings_form(State(state): State<AppState>, page: PageContext) -> Response {
     let current = match settings_owner(&page) {
         Ok((_, locale)) => locale,
         Err(response) => return *response,
     };
-    render(&SettingsPage::new(page, current, FieldErrors::default()))
+    settings_page(
+        &state,
+        page,
+        current,
+        None,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -347,8 +432,33 @@ pub async fn settings(
             let current = Lang::parse(&form.locale)
                 .map(|l| l.code().to_string())
                 .unwrap_or_default();
-            let body = render(&SettingsPage::new(page, current, errors));
-            (status_of(&e), body).into_response()
+            settings_page(&state, page, current, None, errors, status_of(&e)).await
+        }
+    }
+}
+
+pub async fn profile(
+    State(state): State<AppState>,
+    Submitted { page, form }: Submitted<ProfileForm>,
+) -> Response {
+    let locale = match settings_owner(&page) {
+        Ok((_, locale)) => locale,
+        Err(response) => return *response,
+    };
+    let Some(person) = page.account.as_ref().map(|a| a.actor.clone()) else {
+        return not_found(page).await;
+    };
+    let change = form.change();
+    match state
+        .db
+        .run(move |conn| profiles::update(conn, &person, &change))
+        .await
+    {
+        Ok(_) => redirect_with(&state, "/settings", "flash-profile-saved"),
+        Err(e) => {
+            let errors = FieldErrors::from_error(&page, &e);
+            let status = status_of(&e);
+            settings_page(&state, page, locale, Some(form.kept()), errors, status).await
         }
     }
 }
@@ -379,8 +489,7 @@ pub async fn change_password(
         Ok(()) => redirect_with(&state, "/settings", "flash-password-changed"),
         Err(e) => {
             let errors = FieldErrors::from_error(&page, &e);
-            let body = render(&SettingsPage::new(page, locale, errors));
-            (status_of(&e), body).into_response()
+            settings_page(&state, page, locale, None, errors, status_of(&e)).await
         }
     }
 }

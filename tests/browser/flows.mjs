@@ -148,7 +148,7 @@ try {
     // English, from the account's settings.
     await page.goto(BASE + '/settings');
     await page.selectOption('#locale', 'en');
-    await page.click('main form button[type=submit]');
+    await page.click('form[action="/settings"] button[type=submit]');
     check(await page.locator('html').getAttribute('lang') === 'en', `${scheme}: English after the setting`);
     check((await page.textContent('.flash')).includes('Your settings are saved'), `${scheme}: settings confirmed`);
     await page.goto(post);
