@@ -187,6 +187,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notification_marks (user_id) {
+        user_id -> BigInt,
+        seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> actors (actor_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(person_profiles -> actors (actor_id));
@@ -210,4 +217,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     activities,
     deliveries,
     login_failures,
+    notification_marks,
 );

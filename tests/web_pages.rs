@@ -1108,3 +1108,73 @@ async fn administrators_approve_pending_sign_ups() {
         .contains("Aucune inscription n’attend de validation"));
     marc.log_in("marc").await;
 }
+
+#[tokio::test]
+async fn notifications_of_answers_likes_followers_and_requests() {
+    let alpha = TestInstance::start(&[]).await;
+    let alice = alpha.create_user("alice").await;
+    let bob = alpha.create_user("bob").await;
+    let climat = alpha
+        .create_community(&alice.actor, "climat", MembershipPolicy::Open)
+        .await;
+    let filtree = alpha
+        .create_community(&alice.actor, "filtree", MembershipPolicy::Approval)
+        .await;
+    let post = seed_post(&alpha, &alice.actor, &climat, "Atelier").await;
+    let mut alice_web = Browser::new(&alpha, "fr");
+    alice_web.log_in("alice").await;
+    let page = alice_web.get("/notifications").await;
+    assert!(page.body.contains("Aucune notification pour l’instant"));
+    // Her own like is no news.
+    alice_web.get(&format!("/post/{post}")).await;
+    alice_web.post(&format!("/post/{post}/like"), &[]).await;
+
+    let (b, a, f) = (
+        bob.actor.clone(),
+        alice.actor.clone(),
+        filtree.actor.clone(),
+    );
+    alpha
+        .with_db(move |conn, config| {
+            use recolte::domain::{content, follows};
+            let target = content::Target::Post(content::post_by_id(conn, post)?);
+            content::create_comment(conn, config, &b, &target, "Bravo")?;
+            content::like(conn, config, &b, &target)?;
+            follows::follow(conn, config, &b, &a)?;
+            follows::follow(conn, config, &b, &f)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+
+    let home = alice_web.get("/").await;
+    assert!(home
+        .body
+        .contains("<span class=\"badge\">4 nouvelles</span>"));
+    let page = alice_web.get("/notifications").await;
+    for text in [
+        "bob a répondu dans « Atelier »",
+        "bob aime votre message dans « Atelier »",
+        "bob vous suit",
+        "bob demande à rejoindre Communauté filtree",
+        "href=\"/c/filtree\"",
+        "href=\"/u/bob\"",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    assert_eq!(page.body.matches(">Nouveau<").count(), 4);
+    // Seen: no more badge, nothing new.
+    assert!(!alice_web.get("/").await.body.contains("class=\"badge\""));
+    let page = alice_web.get("/notifications").await;
+    assert!(page.body.contains("bob vous suit") && !page.body.contains(">Nouveau<"));
+    let mut bob_web = Browser::new(&alpha, "en");
+    bob_web.log_in("bob").await;
+    assert_eq!(bob_web.get("/notifications").await.status, 200);
+    assert_eq!(
+        Browser::new(&alpha, "fr")
+            .get("/notifications")
+            .await
+            .status,
+        401
+    );
+}

@@ -153,3 +153,12 @@ role-member = Member
 status-active = Active
 status-pending = Pending
 status-suspended = Suspended
+
+notifications-title = Notifications
+notifications-none = No notifications yet: answers, likes, followers and membership requests will show here.
+notifications-unread = { $count } new
+notification-new = New
+notification-reply = { $who } answered in “{ $what }”
+notification-like = { $who } likes your message in “{ $what }”
+notification-follow = { $who } follows you
+notification-request = { $who } asks to join { $what }

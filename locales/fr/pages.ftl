@@ -153,3 +153,15 @@ role-member = Membre
 status-active = Actif
 status-pending = En attente
 status-suspended = Suspendu
+
+notifications-title = Notifications
+notifications-none = Aucune notification pour l’instant : les réponses, mentions « J’aime », abonnements et demandes d’adhésion apparaîtront ici.
+notifications-unread = { $count ->
+    [one] { $count } nouvelle
+   *[other] { $count } nouvelles
+}
+notification-new = Nouveau
+notification-reply = { $who } a répondu dans « { $what } »
+notification-like = { $who } aime votre message dans « { $what } »
+notification-follow = { $who } vous suit
+notification-request = { $who } demande à rejoindre { $what }

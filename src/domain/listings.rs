@@ -337,3 +337,18 @@ pub fn accounts(
         .map(|(user, actor)| Account { user, actor })
         .collect())
 }
+
+/// Posts by id (deleted ones included), each loaded once.
+pub fn posts_by_ids(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, Post>, Error> {
+    let unique: HashSet<i64> = ids.iter().copied().collect();
+    if unique.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(posts::table
+        .filter(posts::id.eq_any(unique))
+        .select(Post::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
+}

@@ -9,6 +9,7 @@ pub mod content;
 pub mod follows;
 pub mod listings;
 pub mod login_throttle;
+pub mod notifications;
 pub mod profiles;
 pub mod sessions;
 pub mod statistics;

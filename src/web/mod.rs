@@ -23,6 +23,7 @@ mod community_pages;
 mod discovery;
 mod federation;
 pub mod i18n;
+mod notification_pages;
 pub mod page;
 mod pages;
 mod post_pages;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings", get(pages::settings_form).post(pages::settings))
         .route("/settings/password", post(pages::change_password))
         .route("/settings/profile", post(pages::profile))
+        .route("/notifications", get(notification_pages::show))
         .route("/admin", get(admin_pages::show))
         .route("/admin/approve/{username}", post(admin_pages::approve))
         .route("/static/style.css", get(pages::stylesheet))

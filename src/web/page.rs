@@ -17,6 +17,7 @@ use super::session::{self, cookie_value, MaybeSession};
 use super::{public_message, status_of, AppState};
 use crate::domain::accounts::{Account, Role};
 use crate::domain::actors::{Actor, ActorKind};
+use crate::domain::notifications;
 use crate::error::Error;
 
 /// Largest form body accepted (a post body is at most 50 000 bytes, which
@@ -36,7 +37,12 @@ pub struct PageContext {
     pub t: Translator,
     /// The confirmation of the last action, translated.
     pub flash: Option<String>,
+    /// Notifications since the member last looked (at most [`UNREAD_CAP`]).
+    pub unread: i64,
 }
+
+/// The unread count shown stops here ("99").
+pub const UNREAD_CAP: i64 = 99;
 
 impl PageContext {
     pub fn is_admin(&self) -> bool {
@@ -94,7 +100,24 @@ impl FromRequestParts<AppState> for PageContext {
             .filter(|key| key.starts_with("flash-") && t.has(key))
             .map(|key| t.get(key));
         let account = session.map(|s| s.account);
+        let unread = match &account {
+            Some(a) => {
+                let (user_id, person_id) = (a.user.id, a.actor.id);
+                state
+                    .db
+                    .run(move |conn| {
+                        notifications::unread_count(conn, user_id, person_id, UNREAD_CAP)
+                    })
+                    .await
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "unread count failed");
+                        0
+                    })
+            }
+            None => 0,
+        };
         Ok(PageContext {
+            unread,
             instance_name: state.config.instance_name.clone(),
             username: account.as_ref().map(|a| a.actor.username.clone()),
             account,
