@@ -534,6 +534,61 @@ async fn joining_leaving_and_moderating_requests() {
     let page = david.get("/c/filtree").await;
     assert!(page.body.contains("Ask to join"));
 
+    // Settings: moderators only; errors next to fields; then applied.
+    assert!(!claire
+        .get("/c/ouverte")
+        .await
+        .body
+        .contains("/c/ouverte/settings"));
+    assert_eq!(claire.get("/c/ouverte/settings").await.status, 403);
+    let page = claire
+        .post(
+            "/c/ouverte/settings",
+            &[("title", "Pris"), ("membership", "open")],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+    let page = modo.get("/c/ouverte").await;
+    assert!(page.body.contains("href=\"/c/ouverte/settings\""));
+    let page = modo.get("/c/ouverte/settings").await;
+    assert!(page.body.contains("value=\"open\" checked"));
+    let page = modo
+        .post(
+            "/c/ouverte/settings",
+            &[
+                ("title", " "),
+                ("rules", "Bienveillance et entraide."),
+                ("membership", "approval"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"title-error\""));
+    assert!(page.body.contains(">Bienveillance et entraide.</textarea>"));
+    let page = modo
+        .post(
+            "/c/ouverte/settings",
+            &[
+                ("title", "Ouverte puis filtrée"),
+                ("description", "Nouvelle description"),
+                ("rules", "Bienveillance et entraide."),
+                ("membership", "approval"),
+            ],
+        )
+        .await;
+    let page = modo.follow(&page).await;
+    assert!(page
+        .body
+        .contains("Les paramètres de la communauté sont enregistrés"));
+    for text in [
+        "Ouverte puis filtrée",
+        "Nouvelle description",
+        "Bienveillance et entraide.",
+        "sur validation",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+
     // By invitation: no way in.
     let page = claire.get("/c/privee").await;
     assert!(page.body.contains("que sur invitation"));

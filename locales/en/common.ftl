@@ -83,6 +83,7 @@ flash-logged-out = You are logged out. See you soon!
 flash-password-changed = Your password is changed.
 flash-profile-saved = Your profile is saved.
 flash-settings-saved = Your settings are saved.
+flash-community-settings-saved = The community settings are saved.
 flash-community-created = The community is created and you are its moderator. Introduce it with a first post.
 flash-joined = You joined the community.
 flash-join-requested = Your request is sent: a moderator must accept it.

@@ -32,6 +32,7 @@ invalid-reason = Tell us in a few words (at most 1000 characters) why you want t
 invalid-name = The identifier must be 2 to 30 characters long and may only contain letters a-z, digits and "_" (not first); some names are reserved.
 invalid-title = The title is required and at most 100 characters long for a community, 200 for a post.
 invalid-description = The description is at most 10,000 characters long.
+invalid-rules = The rules are at most 10,000 characters long.
 invalid-kind = Choose a kind from the list.
 invalid-membership = Choose a membership mode from the list.
 invalid-body = The text is required for a comment and at most 50,000 bytes long.

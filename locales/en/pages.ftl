@@ -63,6 +63,7 @@ community-description-field = Description
 community-policy-field = Membership
 community-create-submit = Create the community
 
+community-settings-title = Community settings
 community-login-to-join = Log in to join this community
 community-invitation-only = This community welcomes new members by invitation only.
 community-ask-to-join = Ask to join

@@ -83,6 +83,7 @@ flash-logged-out = Vous êtes déconnecté·e. À bientôt !
 flash-password-changed = Votre mot de passe est changé.
 flash-profile-saved = Votre profil est enregistré.
 flash-settings-saved = Vos paramètres sont enregistrés.
+flash-community-settings-saved = Les paramètres de la communauté sont enregistrés.
 flash-community-created = La communauté est créée : vous en êtes le modérateur. Présentez-la par une première publication.
 flash-joined = Vous avez rejoint la communauté.
 flash-join-requested = Votre demande est envoyée : un modérateur doit l’accepter.

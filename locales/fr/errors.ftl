@@ -32,6 +32,7 @@ invalid-reason = Dites en quelques mots (1000 caractères au plus) pourquoi vous
 invalid-name = L’identifiant doit compter de 2 à 30 caractères parmi les lettres a-z, les chiffres et « _ » (pas en premier), et ne pas être un nom réservé.
 invalid-title = Le titre est obligatoire et compte au plus 100 caractères pour une communauté, 200 pour une publication.
 invalid-description = La description compte au plus 10 000 caractères.
+invalid-rules = Les règles comptent au plus 10 000 caractères.
 invalid-kind = Choisissez un type dans la liste.
 invalid-membership = Choisissez un mode d’adhésion dans la liste.
 invalid-body = Le texte est obligatoire pour un commentaire et compte au plus 50 000 octets.

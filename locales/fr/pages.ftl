@@ -63,6 +63,7 @@ community-description-field = Description
 community-policy-field = Adhésion
 community-create-submit = Créer la communauté
 
+community-settings-title = Paramètres de la communauté
 community-login-to-join = Connectez-vous pour rejoindre cette communauté
 community-invitation-only = Cette communauté n’accueille de nouveaux membres que sur invitation.
 community-ask-to-join = Demander à rejoindre

@@ -242,3 +242,62 @@ pub fn moderators(conn: &mut DbConn, community_id: i64) -> Result<Vec<Actor>, Er
         .select(Actor::as_select())
         .load(conn)?)
 }
+
+/// What the moderators of a community may change of it.
+#[derive(Debug, Clone)]
+pub struct SettingsChange {
+    pub title: String,
+    pub description: String,
+    pub rules: String,
+    pub policy: MembershipPolicy,
+}
+
+/// A moderator changes a local community's title, description, rules and
+/// membership policy. Other instances see the change when they next fetch
+/// the Group.
+pub fn update_settings(
+    conn: &mut DbConn,
+    community: &Community,
+    by: &Actor,
+    change: &SettingsChange,
+) -> Result<Community, Error> {
+    if !community.actor.local || !is_moderator(conn, community.actor.id, by.id)? {
+        return Err(Error::Forbidden(
+            "only a moderator can change the community's settings".into(),
+        ));
+    }
+    let title = change.title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(Error::invalid("title", "must be 1 to 100 characters long"));
+    }
+    for (field, value) in [
+        ("description", &change.description),
+        ("rules", &change.rules),
+    ] {
+        if value.chars().count() > 10_000 {
+            return Err(Error::invalid(
+                field,
+                "must be at most 10000 characters long",
+            ));
+        }
+    }
+    let id = community.actor.id;
+    crate::db::transaction(conn, |conn| {
+        diesel::update(actors_t::table.find(id))
+            .set((
+                actors_t::display_name.eq(title),
+                actors_t::summary.eq(change.description.trim()),
+                actors_t::manually_approves_followers.eq(change.policy != MembershipPolicy::Open),
+                actors_t::updated_at.eq(super::now()),
+            ))
+            .execute(conn)?;
+        diesel::update(communities::table.find(id))
+            .set((
+                communities::rules.eq(change.rules.trim()),
+                communities::membership_policy.eq(change.policy.as_str()),
+            ))
+            .execute(conn)?;
+        Ok::<_, Error>(())
+    })?;
+    by_actor_id(conn, id)
+}

@@ -15,7 +15,9 @@ use super::page::{
 use super::{status_of, AppState};
 use crate::db::DbConn;
 use crate::domain::actors::{Actor, ActorKind};
-use crate::domain::communities::{self, Community, CommunityKind, MembershipPolicy, NewCommunity};
+use crate::domain::communities::{
+    self, Community, CommunityKind, MembershipPolicy, NewCommunity, SettingsChange,
+};
 use crate::domain::content::{self, Post, PostDraft};
 use crate::domain::follows::{self, Follow, FollowState};
 use crate::domain::listings::{self, DirectoryEntry, DirectoryFilter};
@@ -718,6 +720,132 @@ pub async fn remote_follow(
                 errors: FieldErrors::on("handle", message),
             });
             (status, body).into_response()
+        }
+    }
+}
+
+/// The settings form as typed (kept on errors).
+#[derive(Deserialize, Default)]
+pub struct SettingsForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    rules: String,
+    #[serde(default)]
+    membership: String,
+}
+
+#[derive(Template)]
+#[template(path = "community_settings.html")]
+struct SettingsPage {
+    page: PageContext,
+    name: String,
+    back: String,
+    form: SettingsForm,
+    policies: &'static [&'static str],
+    errors: FieldErrors,
+}
+
+fn settings_page(
+    page: PageContext,
+    community: &Community,
+    form: SettingsForm,
+    errors: FieldErrors,
+) -> SettingsPage {
+    SettingsPage {
+        page,
+        name: community.actor.shown_name().to_string(),
+        back: actor_link(&community.actor),
+        form,
+        policies: POLICIES,
+        errors,
+    }
+}
+
+/// The settings of a community of ours, for its moderators.
+pub async fn settings_form(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    page: PageContext,
+) -> Response {
+    let (community, me) = match community_and_member(&state, &page, ActorAt::Local(name)).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let id = community.actor.id;
+    match state
+        .db
+        .run(move |conn| communities::is_moderator(conn, id, me.id))
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => {
+            return ErrorPage::response(
+                &page,
+                StatusCode::FORBIDDEN,
+                page.t.get("error-forbidden-text"),
+            )
+        }
+        Err(e) => return ErrorPage::from_error(&page, &e),
+    }
+    let form = SettingsForm {
+        title: community.actor.display_name.clone(),
+        description: community.actor.summary.clone(),
+        rules: community.settings.rules.clone(),
+        membership: community.settings.membership_policy.clone(),
+    };
+    render(&settings_page(
+        page,
+        &community,
+        form,
+        FieldErrors::default(),
+    ))
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Submitted { page, form }: Submitted<SettingsForm>,
+) -> Response {
+    let (community, me) = match community_and_member(&state, &page, ActorAt::Local(name)).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let change = MembershipPolicy::parse(&form.membership).map(|policy| SettingsChange {
+        title: form.title.clone(),
+        description: form.description.clone(),
+        rules: form.rules.clone(),
+        policy,
+    });
+    let target = community.clone();
+    let result = match change {
+        Ok(change) => {
+            state
+                .db
+                .run(move |conn| communities::update_settings(conn, &target, &me, &change))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(updated) => redirect_with(
+            &state,
+            &actor_link(&updated.actor),
+            "flash-community-settings-saved",
+        ),
+        Err(e @ Error::Forbidden(_)) => ErrorPage::from_error(&page, &e),
+        Err(e) => {
+            let errors = FieldErrors::from_error(&page, &e);
+            let form = SettingsForm {
+                title: form.title.chars().take(200).collect(),
+                description: form.description.chars().take(10_000).collect(),
+                rules: form.rules.chars().take(10_000).collect(),
+                membership: form.membership.chars().take(20).collect(),
+            };
+            let body = render(&settings_page(page, &community, form, errors));
+            (status_of(&e), body).into_response()
         }
     }
 }

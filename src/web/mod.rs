@@ -60,6 +60,10 @@ pub fn router(state: AppState) -> Router {
             "/follow",
             get(community_pages::remote_follow_form).post(community_pages::remote_follow),
         )
+        .route(
+            "/c/{name}/settings",
+            get(community_pages::settings_form).post(community_pages::settings),
+        )
         .route("/c/{name}/join", post(community_pages::join))
         .route("/c/{name}/leave", post(community_pages::leave))
         .route(
