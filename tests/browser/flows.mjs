@@ -139,7 +139,7 @@ try {
     await shot(page, `${scheme}-post-phone`);
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    for (const [path, name] of [[`/u/${user}`, 'profile'], ['/communities', 'directory-member'], ['/follow', 'follow'], ['/notifications', 'notifications'], ['/settings', 'settings'], [`${new URL(post).pathname}/delete`, 'confirm-delete']]) {
+    for (const [path, name] of [[`/u/${user}`, 'profile'], ['/communities', 'directory-member'], ['/follow', 'follow'], ['/notifications', 'notifications'], [`/c/${community}/settings`, 'community-settings'], ['/settings', 'settings'], [`${new URL(post).pathname}/delete`, 'confirm-delete']]) {
       await page.goto(BASE + path);
       await audit(page, `${scheme} member ${path}`);
       await shot(page, `${scheme}-${name}`);
