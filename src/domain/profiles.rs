@@ -1,11 +1,13 @@
-//! Professional profiles of people: structure, job title, territory, skills.
+//! Professional profiles of people: structure, job title, territory,
+//! skills, with the name and presentation others see, and their changes.
 
 use diesel::prelude::*;
 
-use super::actors::{Actor, ActorKind};
+use super::actors::{self, Actor, ActorKind};
+use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::schema::{actors, person_profiles};
+use crate::schema::{actors as actors_t, person_profiles};
 
 #[derive(Debug, Clone, Default, Queryable, Selectable)]
 #[diesel(table_name = person_profiles)]
@@ -30,9 +32,9 @@ pub fn of_actor(conn: &mut DbConn, actor_id: i64) -> Result<Profile, Error> {
         }))
 }
 
-/// What a member may change of how they present themselves.
+/// What a member may change in how others see them.
 #[derive(Debug, Clone, Default)]
-pub struct ProfileChange {
+pub struct ProfileChanges {
     pub display_name: String,
     pub summary: String,
     pub structure: String,
@@ -41,8 +43,8 @@ pub struct ProfileChange {
     pub skills: String,
 }
 
-/// Trims a field and checks its length in characters.
-fn bounded(field: &'static str, value: &str, max: usize) -> Result<String, Error> {
+/// Checks that a text fits in `max` characters once trimmed.
+fn bounded<'a>(field: &'static str, value: &'a str, max: usize) -> Result<&'a str, Error> {
     let value = value.trim();
     if value.chars().count() > max {
         return Err(Error::invalid(
@@ -50,49 +52,61 @@ fn bounded(field: &'static str, value: &str, max: usize) -> Result<String, Error
             format!("must be at most {max} characters long"),
         ));
     }
-    Ok(value.to_string())
+    Ok(value)
 }
 
-/// A local member changes their name, presentation and professional
-/// profile. Other instances see it when they next fetch the actor.
-pub fn update(conn: &mut DbConn, person: &Actor, change: &ProfileChange) -> Result<Profile, Error> {
+/// A local member changes their name, presentation or professional
+/// profile; the instances that know them get an `Update` of their actor.
+pub fn update(
+    conn: &mut DbConn,
+    config: &Config,
+    person: &Actor,
+    changes: &ProfileChanges,
+) -> Result<(Actor, Profile), Error> {
     if !person.local || person.kind() != ActorKind::Person {
         return Err(Error::Forbidden(
-            "only local members have a profile here".into(),
+            "only a member of this instance can change their profile".into(),
         ));
     }
-    let display_name = bounded("display_name", &change.display_name, 100)?;
-    let summary = bounded("summary", &change.summary, 2000)?;
+    let display_name = bounded("display_name", &changes.display_name, 100)?;
+    let summary = bounded("summary", &changes.summary, 2_000)?;
     let profile = Profile {
         actor_id: person.id,
-        structure: bounded("structure", &change.structure, 200)?,
-        job_title: bounded("job_title", &change.job_title, 200)?,
-        territory: bounded("territory", &change.territory, 200)?,
-        skills: bounded("skills", &change.skills, 1000)?,
+        structure: bounded("structure", &changes.structure, 200)?.to_string(),
+        job_title: bounded("job_title", &changes.job_title, 200)?.to_string(),
+        territory: bounded("territory", &changes.territory, 200)?.to_string(),
+        skills: bounded("skills", &changes.skills, 1_000)?.to_string(),
     };
     crate::db::transaction(conn, |conn| {
-        diesel::update(actors::table.find(person.id))
+        diesel::update(actors_t::table.find(person.id))
             .set((
-                actors::display_name.eq(&display_name),
-                actors::summary.eq(&summary),
-                actors::updated_at.eq(super::now()),
+                actors_t::display_name.eq(display_name),
+                actors_t::summary.eq(summary),
+                actors_t::updated_at.eq(super::now()),
             ))
             .execute(conn)?;
-        let fields = (
-            person_profiles::structure.eq(&profile.structure),
-            person_profiles::job_title.eq(&profile.job_title),
-            person_profiles::territory.eq(&profile.territory),
-            person_profiles::skills.eq(&profile.skills),
-        );
         let changed = diesel::update(person_profiles::table.find(person.id))
-            .set(fields)
+            .set((
+                person_profiles::structure.eq(&profile.structure),
+                person_profiles::job_title.eq(&profile.job_title),
+                person_profiles::territory.eq(&profile.territory),
+                person_profiles::skills.eq(&profile.skills),
+            ))
             .execute(conn)?;
         if changed == 0 {
             diesel::insert_into(person_profiles::table)
-                .values((person_profiles::actor_id.eq(person.id), fields))
+                .values((
+                    person_profiles::actor_id.eq(person.id),
+                    person_profiles::structure.eq(&profile.structure),
+                    person_profiles::job_title.eq(&profile.job_title),
+                    person_profiles::territory.eq(&profile.territory),
+                    person_profiles::skills.eq(&profile.skills),
+                ))
                 .execute(conn)?;
         }
-        Ok::<_, Error>(())
-    })?;
-    Ok(profile)
+        let updated = actors::by_id(conn, person.id)?;
+        let document = crate::activitypub::actors::actor_document(&updated, Some(&profile), None);
+        actors::publish_update(conn, config, &updated, &document)?;
+        Ok((updated, profile))
+    })
 }

@@ -16,7 +16,7 @@ use super::{status_of, AppState};
 use crate::db::DbConn;
 use crate::domain::actors::{Actor, ActorKind};
 use crate::domain::communities::{
-    self, Community, CommunityKind, MembershipPolicy, NewCommunity, SettingsChange,
+    self, Community, CommunityChanges, CommunityKind, MembershipPolicy, NewCommunity,
 };
 use crate::domain::content::{self, Post, PostDraft};
 use crate::domain::follows::{self, Follow, FollowState};
@@ -813,18 +813,19 @@ pub async fn settings(
         Ok(found) => found,
         Err(response) => return *response,
     };
-    let change = MembershipPolicy::parse(&form.membership).map(|policy| SettingsChange {
+    let changes = MembershipPolicy::parse(&form.membership).map(|policy| CommunityChanges {
         title: form.title.clone(),
         description: form.description.clone(),
         rules: form.rules.clone(),
         policy,
     });
     let target = community.clone();
-    let result = match change {
-        Ok(change) => {
+    let config = state.config.clone();
+    let result = match changes {
+        Ok(changes) => {
             state
                 .db
-                .run(move |conn| communities::update_settings(conn, &target, &me, &change))
+                .run(move |conn| communities::update(conn, &config, &target, &me, &changes))
                 .await
         }
         Err(e) => Err(e),

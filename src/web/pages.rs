@@ -19,7 +19,7 @@ use crate::config::RegistrationMode;
 use crate::domain::accounts::{self, NewAccount, Role, LOCALES};
 use crate::domain::actors::Actor;
 use crate::domain::listings::{self, DirectoryEntry, DirectoryFilter};
-use crate::domain::profiles::{self, ProfileChange};
+use crate::domain::profiles::{self, ProfileChanges};
 use crate::domain::{login_throttle, sessions};
 use crate::error::Error;
 
@@ -318,8 +318,8 @@ pub struct ProfileForm {
 }
 
 impl ProfileForm {
-    fn change(&self) -> ProfileChange {
-        ProfileChange {
+    fn changes(&self) -> ProfileChanges {
+        ProfileChanges {
             display_name: self.display_name.clone(),
             summary: self.summary.clone(),
             structure: self.structure.clone(),
@@ -448,10 +448,11 @@ pub async fn profile(
     let Some(person) = page.account.as_ref().map(|a| a.actor.clone()) else {
         return not_found(page).await;
     };
-    let change = form.change();
+    let changes = form.changes();
+    let config = state.config.clone();
     match state
         .db
-        .run(move |conn| profiles::update(conn, &person, &change))
+        .run(move |conn| profiles::update(conn, &config, &person, &changes))
         .await
     {
         Ok(_) => redirect_with(&state, "/settings", "flash-profile-saved"),
