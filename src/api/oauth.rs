@@ -21,9 +21,6 @@ use crate::error::Error;
 use crate::web::page::{render, PageContext};
 use crate::web::{json_domain_error, public_message, status_of, AppState};
 
-/// The cookie that carries the authorization form's CSRF token for
-/// visitors not signed in (double-submit).
-
 pub async fn metadata(State(state): State<AppState>) -> Response {
     let base = state.config.base_url();
     Json(json!({
