@@ -79,7 +79,10 @@ pub fn instance_id(conn: &mut DbConn, domain: &str) -> Result<i64, Error> {
 
 /// Records a local activity and queues it for each inbox, once per inbox
 /// (shared inboxes deduplicated), skipping our own. `object_key` names the
-/// object the activity is about, to keep its activities in order.
+/// object the activity is about, to keep its activities in order. Returns
+/// how many deliveries were queued. An activity that reaches nobody (a
+/// community without followers elsewhere announcing a post, say) is not
+/// stored at all: no one will ever ask for it.
 pub fn publish(
     conn: &mut DbConn,
     config: &Config,
@@ -87,7 +90,23 @@ pub fn publish(
     activity: &serde_json::Value,
     object_key: &str,
     inboxes: Vec<String>,
-) -> Result<i64, Error> {
+) -> Result<usize, Error> {
+    let own = format!("{}/", config.base_url());
+    let mut seen = std::collections::BTreeSet::new();
+    let targets: Vec<(String, String)> = inboxes
+        .into_iter()
+        .filter(|inbox| !inbox.starts_with(&own) && seen.insert(inbox.clone()))
+        .filter_map(|inbox| match instance_domain(&inbox) {
+            Some(domain) => Some((inbox, domain)),
+            None => {
+                tracing::warn!(inbox, "skipping an inbox that is not a URL");
+                None
+            }
+        })
+        .collect();
+    if targets.is_empty() {
+        return Ok(0);
+    }
     let ap_id = activity["id"]
         .as_str()
         .ok_or_else(|| Error::Internal("an outgoing activity has no id".into()))?;
@@ -106,21 +125,12 @@ pub fn publish(
             ))
             .returning(activities::id)
             .get_result(conn)?;
-        let own = format!("{}/", config.base_url());
-        let mut seen = std::collections::BTreeSet::new();
-        for inbox in inboxes {
-            if inbox.starts_with(&own) || !seen.insert(inbox.clone()) {
-                continue;
-            }
-            let Some(domain) = instance_domain(&inbox) else {
-                tracing::warn!(inbox, "skipping an inbox that is not a URL");
-                continue;
-            };
-            let instance = instance_id(conn, &domain)?;
+        for (inbox, domain) in &targets {
+            let instance = instance_id(conn, domain)?;
             diesel::insert_into(deliveries::table)
                 .values((
                     deliveries::activity_id.eq(activity_id),
-                    deliveries::inbox_url.eq(&inbox),
+                    deliveries::inbox_url.eq(inbox),
                     deliveries::instance_id.eq(instance),
                     deliveries::state.eq("pending"),
                     deliveries::next_attempt_at.eq(now),
@@ -129,7 +139,7 @@ pub fn publish(
                 ))
                 .execute(conn)?;
         }
-        Ok(activity_id)
+        Ok(targets.len())
     })
 }
 
