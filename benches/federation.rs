@@ -29,6 +29,24 @@ fn backend() -> &'static str {
     }
 }
 
+/// CPU time this process has used so far (user + system, all threads), from
+/// `/proc/self/stat`: under load from other processes, the CPU cost of a
+/// run is steadier than its rate.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at the last ')'.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
+        .sum();
+    // The kernel's USER_HZ is 100 on Linux.
+    Duration::from_millis(ticks * 10)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
@@ -110,7 +128,7 @@ async fn inbox_throughput() {
     };
     let (b, s) = queue.lock().unwrap().pop().unwrap();
     send(b, s).await;
-    let start = Instant::now();
+    let (start, cpu_start) = (Instant::now(), cpu_time());
     let mut workers = Vec::new();
     for _ in 0..concurrency {
         let queue = queue.clone();
@@ -128,7 +146,7 @@ async fn inbox_throughput() {
     for w in workers {
         w.await.unwrap();
     }
-    let elapsed = start.elapsed();
+    let (elapsed, cpu) = (start.elapsed(), cpu_time() - cpu_start);
     let stored = alpha
         .with_db(move |conn, _| content::community_posts(conn, climat.actor.id, None, 10_000))
         .await
@@ -136,10 +154,11 @@ async fn inbox_throughput() {
         .len();
     assert_eq!(stored, N);
     println!(
-        "| inbox: signed Create{{Page}} into a community ({}) | {} activities, {concurrency} clients | {:.0} activities/s |",
+        "| inbox: signed Create{{Page}} into a community ({}) | {} activities, {concurrency} clients | {:.0} activities/s, {:.2} ms of CPU each (server and clients) |",
         backend(),
         N - 1,
-        (N - 1) as f64 / elapsed.as_secs_f64()
+        (N - 1) as f64 / elapsed.as_secs_f64(),
+        ms(cpu) / (N - 1) as f64
     );
 }
 

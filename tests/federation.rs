@@ -488,3 +488,125 @@ async fn a_stopped_instance_gets_every_missed_activity_when_back() {
         .len();
     assert_eq!(count, 5, "each missed post exactly once");
 }
+
+/// The stored copy of an actor, by its id.
+async fn stored_actor(on: &TestInstance, ap_id: &str) -> Actor {
+    let id = ap_id.to_string();
+    on.with_db(move |conn, _| recolte::domain::actors::find_by_ap_id(conn, &id))
+        .await
+        .unwrap()
+        .expect("the actor is known")
+}
+
+#[tokio::test]
+async fn profile_and_community_changes_reach_other_instances() {
+    use recolte::domain::profiles::{self, ProfileChanges};
+    let alpha = TestInstance::start(FAST_QUEUE).await;
+    let beta = TestInstance::start(FAST_QUEUE).await;
+    let ana = alpha.create_user("ana").await.actor;
+    let bea = beta.create_user("bea").await.actor;
+    let climat = alpha
+        .create_community(&ana, "climat", MembershipPolicy::Open)
+        .await;
+    let climat_on_beta = resolve(&beta, &format!("!climat@{}", alpha.domain)).await;
+    follow(&beta, &bea, &climat_on_beta).await;
+    eventually("bea is a member", || async {
+        follow_state(&beta, &bea, &climat_on_beta).await == Some(FollowState::Accepted)
+    })
+    .await;
+    // alpha knows bea from her follow.
+    assert_eq!(stored_actor(&alpha, &bea.ap_id).await.display_name, "bea");
+
+    // A moderator renames the community and puts it on approval: beta's copy follows.
+    let (c, by) = (climat.clone(), ana.clone());
+    let changes = communities::CommunityChanges {
+        title: "Climat et énergie".into(),
+        description: "Adaptation, sobriété, renouvelables.".into(),
+        rules: "Bienveillance.".into(),
+        policy: MembershipPolicy::Approval,
+    };
+    act(&alpha, move |conn, config| {
+        communities::update(conn, config, &c, &by, &changes)
+    })
+    .await;
+    eventually("beta sees the new title", || async {
+        let group = stored_actor(&beta, &climat.actor.ap_id).await;
+        group.display_name == "Climat et énergie" && group.manually_approves_followers
+    })
+    .await;
+    assert_eq!(
+        stored_actor(&beta, &climat.actor.ap_id).await.summary,
+        "Adaptation, sobriété, renouvelables."
+    );
+
+    // Only moderators may change a community; a bad title changes nothing.
+    let (c, intruder) = (climat.clone(), alpha.create_user("intrus").await.actor);
+    let refused = alpha
+        .with_db(move |conn, config| {
+            let changes = communities::CommunityChanges {
+                title: "Pris".into(),
+                description: String::new(),
+                rules: String::new(),
+                policy: MembershipPolicy::Open,
+            };
+            communities::update(conn, config, &c, &intruder, &changes)
+        })
+        .await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))));
+    let (c, by) = (climat.clone(), ana.clone());
+    let refused = alpha
+        .with_db(move |conn, config| {
+            let changes = communities::CommunityChanges {
+                title: "  ".into(),
+                description: String::new(),
+                rules: String::new(),
+                policy: MembershipPolicy::Open,
+            };
+            communities::update(conn, config, &c, &by, &changes)
+        })
+        .await;
+    assert!(matches!(
+        refused,
+        Err(Error::Invalid { field: "title", .. })
+    ));
+
+    // bea completes her profile: the instance of the community she follows hears of it.
+    let who = bea.clone();
+    let changes = ProfileChanges {
+        display_name: "Béatrice Martin".into(),
+        summary: "Chargée de mission transition.".into(),
+        structure: "Communauté de communes du Val".into(),
+        job_title: "Chargée de mission".into(),
+        territory: "Val de Loire".into(),
+        skills: "mobilité, énergie".into(),
+    };
+    let (updated, profile) = act(&beta, move |conn, config| {
+        profiles::update(conn, config, &who, &changes)
+    })
+    .await;
+    assert_eq!(updated.display_name, "Béatrice Martin");
+    assert_eq!(profile.territory, "Val de Loire");
+    eventually("alpha sees bea's new name", || async {
+        stored_actor(&alpha, &bea.ap_id).await.display_name == "Béatrice Martin"
+    })
+    .await;
+    let too_long = ProfileChanges {
+        display_name: "x".repeat(101),
+        ..ProfileChanges::default()
+    };
+    let who = bea.clone();
+    let refused = beta
+        .with_db(move |conn, config| profiles::update(conn, config, &who, &too_long))
+        .await;
+    assert!(matches!(
+        refused,
+        Err(Error::Invalid {
+            field: "display_name",
+            ..
+        })
+    ));
+    assert_eq!(
+        stored_actor(&beta, &bea.ap_id).await.display_name,
+        "Béatrice Martin"
+    );
+}

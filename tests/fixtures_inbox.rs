@@ -46,9 +46,13 @@ async fn seed(on: &TestInstance, id: &str, kind: &str, key: &str) -> Actor {
 
 /// Feeds one fixture activity through the inbox; returns the answer's status.
 async fn feed(on: &TestInstance, path: &str) -> u16 {
-    let json = fixture(path);
+    feed_json(on, fixture(path)).await
+}
+
+/// Feeds one activity through the inbox; returns the answer's status.
+async fn feed_json(on: &TestInstance, json: serde_json::Value) -> u16 {
     let Ok(Document::Activity(activity)) = classify(&json) else {
-        panic!("{path} is an activity");
+        panic!("{json} is an activity");
     };
     let signer = resolve::actor(on.state(), &activity.actor).await.unwrap();
     match inbox::apply_verified(on.state(), &activity, &signer).await {
@@ -257,4 +261,31 @@ async fn lemmy_and_mastodon_activities_are_handled() {
         feed(&alpha, "mastodon/activities/mastodon-delete.json").await,
         202
     );
+
+    // Account deletions: Mastodon's Delete{Person} erases the account's
+    // statuses and ends the follows to it; Lemmy's Delete of a user (by id)
+    // erases its comments.
+    assert_eq!(
+        feed(&alpha, "mastodon/activities/mastodon-delete-user.json").await,
+        202
+    );
+    assert!(find(&alpha, &status).await.unwrap().is_deleted());
+    let (m, a) = (member.clone(), admin.clone());
+    let still_following = alpha
+        .with_db(move |conn, _| follows::find(conn, m.id, a.id))
+        .await
+        .unwrap();
+    assert!(still_following.is_none());
+    assert!(!find(&alpha, "http://ds9.lemmy.ml/comment/1")
+        .await
+        .unwrap()
+        .is_deleted());
+    // (Lemmy's fixture reuses the id of its delete_page.json: give it its own.)
+    let mut delete_user = fixture("lemmy/activities/deletion/delete_user.json");
+    delete_user["id"] = json!("http://ds9.lemmy.ml/activities/delete/user-1");
+    assert_eq!(feed_json(&alpha, delete_user).await, 202);
+    assert!(find(&alpha, "http://ds9.lemmy.ml/comment/1")
+        .await
+        .unwrap()
+        .is_deleted());
 }

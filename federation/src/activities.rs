@@ -152,6 +152,19 @@ pub fn delete(id: &str, actor: &str, object: &str, audience: Option<&str>) -> Va
     delete
 }
 
+/// `Update` of an actor by itself, embedding its current document: sent to
+/// its followers (and, for a person, to the communities it follows) so that
+/// they refresh name, summary and profile.
+pub fn update_actor(id: &str, document: Value, followers: Option<&str>) -> Value {
+    let mut object = document;
+    if let Value::Object(map) = &mut object {
+        map.remove("@context");
+    }
+    let actor = object["id"].clone();
+    json!({ "id": id, "type": "Update", "actor": actor, "object": object,
+        "to": [PUBLIC], "cc": followers.map(|f| vec![f]).unwrap_or_default() })
+}
+
 /// The community's `Announce` of an activity (or of a bare object), to its followers.
 pub fn announce(id: &str, group: &str, followers: &str, object: Value) -> Value {
     json!({ "id": id, "type": "Announce", "actor": group, "to": [PUBLIC],

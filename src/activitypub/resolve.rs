@@ -40,6 +40,16 @@ pub async fn actor(state: &AppState, ap_id: &str) -> Result<Actor, Error> {
         .db
         .run(move |conn| actors::find_by_ap_id(conn, &id))
         .await?;
+    refreshed(state, ap_id, known).await
+}
+
+/// An actor as `known` from our database (if at all), fetched again when
+/// missing or stale.
+pub async fn refreshed(
+    state: &AppState,
+    ap_id: &str,
+    known: Option<Actor>,
+) -> Result<Actor, Error> {
     if let Some(actor) = &known {
         let fresh = actor
             .fetched_at

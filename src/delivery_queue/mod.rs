@@ -162,8 +162,22 @@ const CLAIMABLE: &str = "
 /// Claims up to `limit` due deliveries for `lease`: they are this worker's
 /// until then, after which another worker (or this one after a restart)
 /// takes them again.
+///
+/// A plain read looks first: when nothing is due (most wake-ups and polls)
+/// no write transaction is opened, so that an idle worker never competes
+/// with the inbox for SQLite's single writer lock.
 pub fn claim(conn: &mut DbConn, limit: i64, lease: chrono::Duration) -> Result<Vec<Due>, Error> {
     let now = now();
+    let anything_due = deliveries::table
+        .filter(deliveries::state.eq_any(["pending", "sending"]))
+        .filter(deliveries::next_attempt_at.le(now))
+        .select(deliveries::id)
+        .first::<i64>(conn)
+        .optional()?
+        .is_some();
+    if !anything_due {
+        return Ok(Vec::new());
+    }
     let ids_query = match conn {
         DbConn::Postgres(_) => format!("{CLAIMABLE} FOR UPDATE OF d SKIP LOCKED"),
         DbConn::Sqlite(_) => CLAIMABLE.to_string(),

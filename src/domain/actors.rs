@@ -368,6 +368,27 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Actor, Error> {
         .first(conn)?)
 }
 
+/// Tells those who know a local actor what it now looks like: `Update` with
+/// its current `document` to its followers and to the actors it follows.
+pub fn publish_update(
+    conn: &mut DbConn,
+    config: &Config,
+    actor: &Actor,
+    document: &recolte_federation::actors::ActorDocument,
+) -> Result<(), Error> {
+    let document = serde_json::to_value(document)
+        .map_err(|e| Error::Internal(format!("actor document: {e}")))?;
+    let update = recolte_federation::activities::update_actor(
+        &crate::activitypub::ids::activity(config),
+        document,
+        actor.followers_url.as_deref(),
+    );
+    let mut inboxes = super::follows::follower_inboxes(conn, actor.id)?;
+    inboxes.extend(super::follows::followed_inboxes(conn, actor.id)?);
+    crate::delivery_queue::publish(conn, config, actor, &update, &actor.ap_id, inboxes)?;
+    Ok(())
+}
+
 /// Actors by id, in one query.
 pub fn by_ids(
     conn: &mut DbConn,

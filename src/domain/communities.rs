@@ -242,3 +242,68 @@ pub fn moderators(conn: &mut DbConn, community_id: i64) -> Result<Vec<Actor>, Er
         .select(Actor::as_select())
         .load(conn)?)
 }
+
+/// What a moderator may change in a community.
+#[derive(Debug, Clone)]
+pub struct CommunityChanges {
+    pub title: String,
+    pub description: String,
+    pub rules: String,
+    pub policy: MembershipPolicy,
+}
+
+/// A moderator changes a community's title, description, rules or
+/// membership policy; its followers get an `Update` of the Group.
+pub fn update(
+    conn: &mut DbConn,
+    config: &Config,
+    community: &Community,
+    by: &Actor,
+    changes: &CommunityChanges,
+) -> Result<Community, Error> {
+    if !community.actor.local || !is_moderator(conn, community.actor.id, by.id)? {
+        return Err(Error::Forbidden(
+            "only a moderator of this community can change it".into(),
+        ));
+    }
+    let title = changes.title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(Error::invalid("title", "must be 1 to 100 characters long"));
+    }
+    for (field, text) in [
+        ("description", &changes.description),
+        ("rules", &changes.rules),
+    ] {
+        if text.chars().count() > 10_000 {
+            return Err(Error::invalid(
+                field,
+                "must be at most 10000 characters long",
+            ));
+        }
+    }
+    let id = community.actor.id;
+    crate::db::transaction(conn, |conn| {
+        diesel::update(actors_t::table.find(id))
+            .set((
+                actors_t::display_name.eq(title),
+                actors_t::summary.eq(changes.description.trim()),
+                actors_t::manually_approves_followers.eq(changes.policy != MembershipPolicy::Open),
+                actors_t::updated_at.eq(super::now()),
+            ))
+            .execute(conn)?;
+        diesel::update(communities::table.find(id))
+            .set((
+                communities::rules.eq(changes.rules.trim()),
+                communities::membership_policy.eq(changes.policy.as_str()),
+            ))
+            .execute(conn)?;
+        let updated = by_actor_id(conn, id)?;
+        let document = crate::activitypub::actors::actor_document(
+            &updated.actor,
+            None,
+            Some(&updated.settings),
+        );
+        actors::publish_update(conn, config, &updated.actor, &document)?;
+        Ok(updated)
+    })
+}

@@ -944,6 +944,44 @@ pub fn receive_delete(
     Ok(Some(target))
 }
 
+/// A remote account was deleted at its origin: its posts and comments
+/// become tombstones, its likes and its follows (both ways) go. Returns how
+/// many posts and comments were erased.
+pub fn receive_account_deletion(conn: &mut DbConn, account: &Actor) -> Result<usize, Error> {
+    if account.local {
+        return Err(Error::Forbidden(
+            "accounts of this instance are not deleted from elsewhere".into(),
+        ));
+    }
+    let now = super::now();
+    let posts_erased = diesel::update(
+        posts::table
+            .filter(posts::author_id.eq(account.id))
+            .filter(posts::deleted_at.is_null()),
+    )
+    .set((
+        posts::deleted_at.eq(now),
+        posts::source.eq(""),
+        posts::content_html.eq(""),
+        posts::link_url.eq(None::<String>),
+    ))
+    .execute(conn)?;
+    let comments_erased = diesel::update(
+        comments::table
+            .filter(comments::author_id.eq(account.id))
+            .filter(comments::deleted_at.is_null()),
+    )
+    .set((
+        comments::deleted_at.eq(now),
+        comments::source.eq(""),
+        comments::content_html.eq(""),
+    ))
+    .execute(conn)?;
+    diesel::delete(likes::table.filter(likes::actor_id.eq(account.id))).execute(conn)?;
+    follows::remove_all_of(conn, account)?;
+    Ok(posts_erased + comments_erased)
+}
+
 /// Records a remote like (once). Unknown objects are ignored.
 pub fn receive_like(
     conn: &mut DbConn,

@@ -419,6 +419,18 @@ pub fn remove_between(conn: &mut DbConn, follower: &Actor, target: &Actor) -> Re
     Ok(n > 0)
 }
 
+/// Ends every follow from or to an actor (an account deleted at its origin).
+pub fn remove_all_of(conn: &mut DbConn, actor: &Actor) -> Result<usize, Error> {
+    Ok(diesel::delete(
+        follows::table.filter(
+            follows::follower_id
+                .eq(actor.id)
+                .or(follows::target_id.eq(actor.id)),
+        ),
+    )
+    .execute(conn)?)
+}
+
 /// Where to deliver to an actor: its shared inbox when it has one.
 pub fn inbox_of(actor: &Actor) -> String {
     actor
@@ -433,6 +445,24 @@ pub fn follower_inboxes(conn: &mut DbConn, target_id: i64) -> Result<Vec<String>
         .inner_join(actors::table.on(actors::id.eq(follows::follower_id)))
         .filter(follows::target_id.eq(target_id))
         .filter(follows::state.eq("accepted"))
+        .filter(actors::local.eq(false))
+        .select((actors::inbox_url, actors::shared_inbox_url))
+        .load(conn)?;
+    let mut inboxes: Vec<String> = rows
+        .into_iter()
+        .map(|(inbox, shared)| shared.unwrap_or(inbox))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
+/// The inboxes of the remote actors an actor follows (or asked to), shared
+/// inboxes once: they hear of its profile changes.
+pub fn followed_inboxes(conn: &mut DbConn, follower_id: i64) -> Result<Vec<String>, Error> {
+    let rows: Vec<(String, Option<String>)> = follows::table
+        .inner_join(actors::table.on(actors::id.eq(follows::target_id)))
+        .filter(follows::follower_id.eq(follower_id))
         .filter(actors::local.eq(false))
         .select((actors::inbox_url, actors::shared_inbox_url))
         .load(conn)?;

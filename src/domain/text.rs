@@ -2,7 +2,20 @@
 //! and any HTML (ours or a remote server's) is sanitised before it is
 //! stored or shown.
 
+use std::sync::LazyLock;
+
 use pulldown_cmark::{html, Options, Parser};
+
+/// The sanitiser's rules, built once (building them is about as costly as
+/// cleaning a short post).
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut rules = ammonia::Builder::default();
+    rules.link_rel(Some("nofollow noopener noreferrer"));
+    rules
+});
+
+/// No tags at all: what is left is text.
+static TEXT_ONLY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(ammonia::Builder::empty);
 
 /// Longest Markdown body accepted.
 pub const BODY_MAX: usize = 50_000;
@@ -19,10 +32,7 @@ pub fn markdown_to_html(markdown: &str) -> String {
 /// Keeps safe formatting only: no scripts, styles, event handlers or
 /// foreign embeds; links get `rel="nofollow noopener noreferrer"`.
 pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .link_rel(Some("nofollow noopener noreferrer"))
-        .clean(html)
-        .to_string()
+    SANITIZER.clean(html).to_string()
 }
 
 /// Plain text of some HTML, for titles made from content.
@@ -33,7 +43,7 @@ pub fn plain_text(html: &str) -> String {
         .replace("<br>", "\n")
         .replace("<br/>", "\n")
         .replace("<br />", "\n");
-    let cleaned = ammonia::Builder::empty().clean(&spaced).to_string();
+    let cleaned = TEXT_ONLY.clean(&spaced).to_string();
     cleaned
         .replace("&amp;", "&")
         .replace("&lt;", "<")

@@ -16,6 +16,7 @@ use crate::activitypub::{fetch::Fetcher, inbox, Federation};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::Error;
+use recolte_federation::signatures::PublicKeyCache;
 
 mod actors;
 mod discovery;
@@ -195,6 +196,7 @@ pub async fn start_with_listener(
     let federation = Arc::new(Federation {
         fetcher: Arc::new(Fetcher::new(&config)),
         wake: Arc::new(tokio::sync::Notify::new()),
+        public_keys: PublicKeyCache::new(crate::activitypub::PUBLIC_KEYS_KEPT),
     });
     {
         // Off the start-up path: the HTTP client (TLS roots take ~100 ms to

@@ -7,7 +7,7 @@ pub(super) async fn announce(
     state: &AppState,
     activity: &IncomingActivity,
     group: &Actor,
-) -> Result<(), Refusal> {
+) -> Result<Outcome, Refusal> {
     if group.kind() != ActorKind::Group {
         return Err(Refusal::new(
             StatusCode::ACCEPTED,
@@ -68,7 +68,7 @@ pub(super) async fn announce(
                 .run(move |conn| already_received(conn, &id))
                 .await?
             {
-                return Ok(());
+                return Ok(Outcome::ToRecord);
             }
             let actor = resolve::actor(state, &inner.actor).await?;
             if inner.kind == "Delete" {
@@ -82,10 +82,8 @@ pub(super) async fn announce(
                 }
             }
             let result = Box::pin(apply(state, &inner, &actor, Some(&community))).await;
-            if applied_or_ignored(&result) {
-                record(state, &inner, &actor).await?;
-            }
-            result
+            settle(state, &inner, &actor, result).await?;
+            Ok(Outcome::ToRecord)
         }
         Ok(Document::Object(object)) => {
             // The plain `Announce{Page}` form: store the post if it is new.
@@ -103,13 +101,12 @@ pub(super) async fn announce(
             };
             let mut incoming = resolve::incoming(state, &object, 0, None).await?;
             if incoming.community.is_none() && incoming.in_reply_to.is_none() {
-                incoming.community = Some(community);
+                incoming.community = Some(community.clone());
             }
-            state
-                .db
-                .run(move |conn| content::receive(conn, &incoming, true))
-                .await?;
-            Ok(())
+            commit(state, activity, group, Some(&community), move |conn| {
+                content::receive(conn, &incoming, true)
+            })
+            .await
         }
         _ => Err(Refusal::new(
             StatusCode::ACCEPTED,

@@ -37,7 +37,7 @@ pub(super) async fn create_or_update(
     activity: &IncomingActivity,
     actor: &Actor,
     via: Option<&Community>,
-) -> Result<(), Refusal> {
+) -> Result<Outcome, Refusal> {
     let kind = activity.object.embedded_kind().unwrap_or_default();
     if matches!(
         kind.as_str(),
@@ -53,7 +53,7 @@ pub(super) async fn create_or_update(
         if let Some(doc) = activity.object.embedded() {
             resolve::store_actor(state, doc, &actor.ap_id).await?;
         }
-        return Ok(());
+        return Ok(Outcome::ToRecord);
     }
     let object = object_of(state, activity, via).await?;
     if object.attributed_to.as_deref() != Some(actor.ap_id.as_str()) {
@@ -64,7 +64,7 @@ pub(super) async fn create_or_update(
     }
     let incoming = resolve::incoming(state, &object, 0, Some(actor)).await?;
     let (is_update, vouched) = (activity.kind == "Update", via.is_some());
-    change_and_relay(state, activity, via, move |conn| {
+    commit(state, activity, actor, via, move |conn| {
         if !is_update {
             content::receive(conn, &incoming, vouched)
         } else if content::receive_update(conn, &incoming)? {

@@ -1,4 +1,5 @@
-//! `Delete` of a post or comment (by its author or a moderator).
+//! `Delete` of a post or comment (by its author or a moderator), or of a
+//! remote account by itself.
 
 use super::*;
 
@@ -7,16 +8,19 @@ pub(super) async fn delete(
     activity: &IncomingActivity,
     actor: &Actor,
     via: Option<&Community>,
-) -> Result<(), Refusal> {
+) -> Result<Outcome, Refusal> {
     let id = object_id(activity)?;
-    if id == actor.ap_id {
-        return Err(Refusal::new(
-            StatusCode::ACCEPTED,
-            "account deletions are not handled yet",
-        ));
-    }
     let by = actor.clone();
-    change_and_relay(state, activity, via, move |conn| {
+    if id == actor.ap_id {
+        // The account itself is gone at its origin.
+        return commit(state, activity, actor, None, move |conn| {
+            let erased = content::receive_account_deletion(conn, &by)?;
+            tracing::info!(account = %by.ap_id, erased, "a remote account was deleted");
+            Ok(None)
+        })
+        .await;
+    }
+    commit(state, activity, actor, via, move |conn| {
         content::receive_delete(conn, &id, &by)
     })
     .await

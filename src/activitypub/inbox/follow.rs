@@ -6,33 +6,30 @@ pub(super) async fn follow(
     state: &AppState,
     activity: &IncomingActivity,
     follower: &Actor,
-) -> Result<(), Refusal> {
+) -> Result<Outcome, Refusal> {
     let target = local_actor(state, &object_id(activity)?).await?;
-    let (config, follower, id) = (state.config.clone(), follower.clone(), activity.id.clone());
-    state
-        .db
-        .run(move |conn| follows::receive_follow(conn, &config, &follower, &target, &id))
-        .await?;
-    state.federation.wake.notify_one();
-    Ok(())
+    let (config, by, id) = (state.config.clone(), follower.clone(), activity.id.clone());
+    commit(state, activity, follower, None, move |conn| {
+        follows::receive_follow(conn, &config, &by, &target, &id)?;
+        Ok(None)
+    })
+    .await
 }
 
 pub(super) async fn answer(
     state: &AppState,
     activity: &IncomingActivity,
     by: &Actor,
-) -> Result<(), Refusal> {
+) -> Result<Outcome, Refusal> {
     let follow_id = object_id(activity)?;
-    let (by, accepted) = (by.clone(), activity.kind == "Accept");
-    state
-        .db
-        .run(move |conn| {
-            if accepted {
-                follows::receive_accept(conn, &follow_id, &by)
-            } else {
-                follows::remove_received(conn, &follow_id, &by)
-            }
-        })
-        .await?;
-    Ok(())
+    let (actor, accepted) = (by.clone(), activity.kind == "Accept");
+    commit(state, activity, by, None, move |conn| {
+        if accepted {
+            follows::receive_accept(conn, &follow_id, &actor)?;
+        } else {
+            follows::remove_received(conn, &follow_id, &actor)?;
+        }
+        Ok(None)
+    })
+    .await
 }

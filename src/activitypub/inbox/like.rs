@@ -7,10 +7,10 @@ pub(super) async fn like(
     activity: &IncomingActivity,
     actor: &Actor,
     via: Option<&Community>,
-) -> Result<(), Refusal> {
+) -> Result<Outcome, Refusal> {
     let object = object_id(activity)?;
     let (by, like_id) = (actor.clone(), activity.id.clone());
-    change_and_relay(state, activity, via, move |conn| {
+    commit(state, activity, actor, via, move |conn| {
         content::receive_like(conn, &like_id, &by, &object)
     })
     .await

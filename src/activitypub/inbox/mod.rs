@@ -199,12 +199,40 @@ async fn accept(
         ));
     }
 
-    let signer = match resolve::actor(state, &activity.actor).await {
+    // One trip to the database before any fetch: the signer as we know
+    // it, whether this activity was seen before, and news that its
+    // instance is alive.
+    let (actor_id, activity_id, domain) = (
+        activity.actor.clone(),
+        activity.id.clone(),
+        host_of(&activity.actor),
+    );
+    let (known, replay) = state
+        .db
+        .run(move |conn| {
+            if already_received(conn, &activity_id)? {
+                return Ok((None, true));
+            }
+            if let Some(domain) = domain {
+                delivery_queue::heard_from(conn, &domain)?;
+            }
+            Ok((actors::find_by_ap_id(conn, &actor_id)?, false))
+        })
+        .await?;
+    if replay {
+        return Err(Refusal::new(
+            StatusCode::CONFLICT,
+            "this activity was already received",
+        ));
+    }
+    let signer = match resolve::refreshed(state, &activity.actor, known.clone()).await {
         Ok(a) => a,
-        // A deleted account's last word: nothing to verify it with, nothing to do.
-        Err(Error::NotFound(_)) if activity.kind == "Delete" => {
-            return Err(Refusal::new(StatusCode::ACCEPTED, "the actor is gone"))
-        }
+        // A deleted account's last word: its key as we knew it checks the
+        // signature; never seen, there is nothing to delete here.
+        Err(Error::NotFound(_)) if activity.kind == "Delete" => match known {
+            Some(actor) => actor,
+            None => return Err(Refusal::new(StatusCode::ACCEPTED, "the actor is gone")),
+        },
         Err(e) => {
             return Err(Refusal::new(
                 StatusCode::UNAUTHORIZED,
@@ -212,7 +240,8 @@ async fn accept(
             ))
         }
     };
-    if request.verify(&signer.public_key_pem).is_err() {
+    let keys = &state.federation.public_keys;
+    if request.verify(&keys.get(&signer.public_key_pem)?).is_err() {
         // The key may have changed since we stored it: fetch it once more.
         let doc = state
             .federation
@@ -226,53 +255,56 @@ async fn accept(
                 )
             })?;
         let refreshed = resolve::store_actor(state, &doc, &activity.actor).await?;
-        request.verify(&refreshed.public_key_pem)?;
+        request.verify(&keys.get(&refreshed.public_key_pem)?)?;
     }
 
     apply_verified(state, &activity, &signer).await
 }
 
 /// Applies an activity whose signature was checked (or that was fetched
-/// from its origin): refuses a replay, revives the sender's instance,
-/// applies it, and remembers its id.
+/// from its origin), and remembers its id. A replay that slipped past the
+/// first look commits nothing: the record of its id is refused.
 pub async fn apply_verified(
     state: &AppState,
     activity: &IncomingActivity,
     signer: &Actor,
 ) -> Result<(), Refusal> {
-    let (id, domain) = (activity.id.clone(), host_of(&activity.actor));
-    let replay = state
-        .db
-        .run(move |conn| {
-            if already_received(conn, &id)? {
-                return Ok(true);
-            }
-            if let Some(domain) = domain {
-                delivery_queue::heard_from(conn, &domain)?;
-            }
-            Ok(false)
-        })
-        .await?;
-    if replay {
-        return Err(Refusal::new(
-            StatusCode::CONFLICT,
-            "this activity was already received",
-        ));
-    }
     let result = apply(state, activity, signer, None).await;
-    if applied_or_ignored(&result) {
-        record(state, activity, signer).await?;
-    }
-    result
+    settle(state, activity, signer, result).await
 }
 
-/// Whether an outcome leaves the activity done with: applied, or ignored on
-/// purpose. Refused or failed activities are not remembered, so that a
-/// corrected or retried delivery is not taken for a replay.
-fn applied_or_ignored(result: &Result<(), Refusal>) -> bool {
+/// What a handler did about the activity it was given.
+pub(super) enum Outcome {
+    /// Its change committed together with the record of its id ([`commit`]).
+    Recorded,
+    /// It changed nothing here (or only through an inner activity): the
+    /// activity is still to be recorded.
+    ToRecord,
+}
+
+/// Records an activity the handlers did not record, when it is done with:
+/// applied, or ignored on purpose. Refused or failed activities are not
+/// remembered, so that a corrected or retried delivery is not taken for a
+/// replay.
+async fn settle(
+    state: &AppState,
+    activity: &IncomingActivity,
+    actor: &Actor,
+    result: Result<Outcome, Refusal>,
+) -> Result<(), Refusal> {
     match result {
-        Ok(()) => true,
-        Err(r) => r.status == StatusCode::ACCEPTED,
+        Ok(Outcome::Recorded) => Ok(()),
+        Ok(Outcome::ToRecord) => {
+            let received = Received::of(activity, actor);
+            state.db.run(move |conn| received.insert(conn)).await?;
+            Ok(())
+        }
+        Err(r) if r.status == StatusCode::ACCEPTED => {
+            let received = Received::of(activity, actor);
+            state.db.run(move |conn| received.insert(conn)).await?;
+            Err(r)
+        }
+        Err(r) => Err(r),
     }
 }
 
@@ -284,47 +316,54 @@ fn already_received(conn: &mut DbConn, ap_id: &str) -> Result<bool, Error> {
     Ok(n > 0)
 }
 
-/// Remembers a received activity id, so that a replay changes nothing.
-async fn record(
-    state: &AppState,
-    activity: &IncomingActivity,
-    signer: &Actor,
-) -> Result<(), Refusal> {
-    let (ap_id, kind, payload, actor_id) = (
-        activity.id.clone(),
-        activity.kind.clone(),
-        activity.raw.to_string(),
-        signer.id,
-    );
-    let domain = host_of(&activity.actor);
-    state
-        .db
-        .run(move |conn| {
-            let instance = domain
-                .map(|d| delivery_queue::instance_id(conn, &d))
-                .transpose()?;
-            let inserted = diesel::insert_into(activities::table)
-                .values((
-                    activities::ap_id.eq(&ap_id),
-                    activities::actor_id.eq(actor_id),
-                    activities::kind.eq(&kind),
-                    activities::local.eq(false),
-                    activities::payload.eq(&payload),
-                    activities::created_at.eq(crate::domain::now()),
-                    activities::instance_id.eq(instance),
-                ))
-                .execute(conn);
-            match inserted {
-                Ok(_)
-                | Err(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                )) => Ok(()),
-                Err(e) => Err(e.into()),
-            }
-        })
-        .await?;
-    Ok(())
+/// The record of a received activity, by id, so that a replay changes nothing.
+struct Received {
+    ap_id: String,
+    kind: String,
+    payload: String,
+    actor_id: i64,
+    domain: Option<String>,
+}
+
+impl Received {
+    fn of(activity: &IncomingActivity, actor: &Actor) -> Self {
+        Received {
+            ap_id: activity.id.clone(),
+            kind: activity.kind.clone(),
+            payload: activity.raw.to_string(),
+            actor_id: actor.id,
+            domain: host_of(&activity.actor),
+        }
+    }
+
+    /// Stores the record; `false` when the id was already there (the same
+    /// activity arriving twice at once).
+    fn insert(&self, conn: &mut DbConn) -> Result<bool, Error> {
+        let instance = self
+            .domain
+            .as_deref()
+            .map(|d| delivery_queue::instance_id(conn, d))
+            .transpose()?;
+        let inserted = diesel::insert_into(activities::table)
+            .values((
+                activities::ap_id.eq(&self.ap_id),
+                activities::actor_id.eq(self.actor_id),
+                activities::kind.eq(&self.kind),
+                activities::local.eq(false),
+                activities::payload.eq(&self.payload),
+                activities::created_at.eq(crate::domain::now()),
+                activities::instance_id.eq(instance),
+            ))
+            .execute(conn);
+        match inserted {
+            Ok(_) => Ok(true),
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
 }
 
 /// Applies one activity. `via` is the community that announced it, when it
@@ -334,7 +373,7 @@ async fn apply(
     activity: &IncomingActivity,
     actor: &Actor,
     via: Option<&Community>,
-) -> Result<(), Refusal> {
+) -> Result<Outcome, Refusal> {
     match activity.kind.as_str() {
         "Follow" => follow::follow(state, activity, actor).await,
         "Accept" | "Reject" => follow::answer(state, activity, actor).await,
@@ -374,41 +413,53 @@ async fn local_actor(state: &AppState, ap_id: &str) -> Result<Actor, Refusal> {
         })
 }
 
-/// Applies a change to content and, when the content belongs to a
-/// community of ours and did not arrive through an `Announce`, has the
-/// community announce the activity to its followers: both in one
-/// transaction, so that a crash cannot keep one without the other.
-async fn change_and_relay<F>(
+/// Applies a handler's change in one transaction with the record of the
+/// activity's id (a second copy arriving at the same time is refused as a
+/// replay). When the change touched content of a community of ours and did
+/// not arrive through an `Announce`, the community announces the activity
+/// to its followers in the same transaction, so that a crash cannot keep
+/// one without the other.
+async fn commit<F>(
     state: &AppState,
     activity: &IncomingActivity,
+    actor: &Actor,
     via: Option<&Community>,
     change: F,
-) -> Result<(), Refusal>
+) -> Result<Outcome, Refusal>
 where
     F: FnOnce(&mut DbConn) -> Result<Option<Target>, Error> + Send + 'static,
 {
     let relay = via.is_none();
+    let received = Received::of(activity, actor);
     let (config, raw, actor_id, kind) = (
         state.config.clone(),
         activity.raw.clone(),
         activity.actor.clone(),
         activity.kind.clone(),
     );
-    let announced = state
+    let fresh = state
         .db
         .run(move |conn| {
-            crate::db::transaction(conn, |conn| match change(conn)? {
-                Some(target) if relay => {
-                    announce_here(conn, &config, &raw, &actor_id, &kind, &target)
+            crate::db::transaction(conn, |conn| {
+                if !received.insert(conn)? {
+                    return Ok(false);
                 }
-                _ => Ok(false),
+                if let Some(target) = change(conn)?.filter(|_| relay) {
+                    announce_here(conn, &config, &raw, &actor_id, &kind, &target)?;
+                }
+                Ok(true)
             })
         })
         .await?;
-    if announced {
-        state.federation.wake.notify_one();
+    if !fresh {
+        return Err(Refusal::new(
+            StatusCode::CONFLICT,
+            "this activity was already received",
+        ));
     }
-    Ok(())
+    // Whatever the change queued (an Accept, an Announce) is due now.
+    state.federation.wake.notify_one();
+    Ok(Outcome::Recorded)
 }
 
 /// A community of ours announces an activity it accepted (and, for a new
@@ -420,12 +471,12 @@ fn announce_here(
     actor_id: &str,
     kind: &str,
     target: &Target,
-) -> Result<bool, Error> {
+) -> Result<(), Error> {
     let Some(community) = content::community_of(conn, target)? else {
-        return Ok(false);
+        return Ok(());
     };
     if !community.actor.local {
-        return Ok(false);
+        return Ok(());
     }
     let origin = actors::find_by_ap_id(conn, actor_id)?.map(|a| follows::inbox_of(&a));
     let key = content::order_key(conn, target)?;
@@ -440,5 +491,5 @@ fn announce_here(
             origin.as_deref(),
         )?;
     }
-    Ok(true)
+    Ok(())
 }

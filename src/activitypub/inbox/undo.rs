@@ -7,7 +7,7 @@ pub(super) async fn undo(
     activity: &IncomingActivity,
     actor: &Actor,
     via: Option<&Community>,
-) -> Result<(), Refusal> {
+) -> Result<Outcome, Refusal> {
     let inner_id = object_id(activity)?;
     let inner_kind = activity.object.embedded_kind().unwrap_or_default();
     let inner_object = activity
@@ -18,24 +18,20 @@ pub(super) async fn undo(
     match inner_kind.as_str() {
         "Follow" => {
             let target = inner_object.clone();
-            state
-                .db
-                .run(move |conn| {
-                    if follows::remove_received(conn, &inner_id, &by)? {
-                        return Ok(());
-                    }
+            commit(state, activity, actor, via, move |conn| {
+                if !follows::remove_received(conn, &inner_id, &by)? {
                     if let Some(target) =
                         target.and_then(|t| actors::find_by_ap_id(conn, &t).ok().flatten())
                     {
                         follows::remove_between(conn, &by, &target)?;
                     }
-                    Ok(())
-                })
-                .await?;
-            Ok(())
+                }
+                Ok(None)
+            })
+            .await
         }
         "Like" | "Dislike" | "" => {
-            change_and_relay(state, activity, via, move |conn| {
+            commit(state, activity, actor, via, move |conn| {
                 content::receive_unlike(conn, &inner_id, &by, inner_object.as_deref())
             })
             .await
