@@ -238,6 +238,7 @@ diesel::table! {
         from_id -> BigInt,
         status_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        community_id -> Nullable<BigInt>,
     }
 }
 
@@ -288,6 +289,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        login -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> actors (actor_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(person_profiles -> actors (actor_id));
@@ -322,4 +331,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     markers,
     lists,
     list_members,
+    login_failures,
 );

@@ -249,10 +249,14 @@ async fn host_meta_and_health() {
 
 /// Signs up through the web form; returns the status and page.
 async fn sign_up(alpha: &TestInstance, fields: &[(&str, &str)]) -> (u16, String) {
+    let (cookie, token) = alpha.form_token("/login").await;
+    let mut fields = fields.to_vec();
+    fields.push(("csrf_token", &token));
     let r = alpha
         .client
         .post(alpha.url("/signup"))
-        .form(fields)
+        .header("Cookie", cookie)
+        .form(&fields)
         .send()
         .await
         .unwrap();
@@ -261,17 +265,20 @@ async fn sign_up(alpha: &TestInstance, fields: &[(&str, &str)]) -> (u16, String)
 
 /// Logs in through the web form; returns the status and the session cookie.
 async fn log_in(alpha: &TestInstance, login: &str, password: &str) -> (u16, Option<String>) {
+    let (cookie, token) = alpha.form_token("/login").await;
     let r = alpha
         .client
         .post(alpha.url("/login"))
-        .form(&[("login", login), ("password", password)])
+        .header("Cookie", cookie)
+        .form(&[
+            ("login", login),
+            ("password", password),
+            ("csrf_token", &token),
+        ])
         .send()
         .await
         .unwrap();
-    let cookie = r
-        .headers()
-        .get("set-cookie")
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string());
+    let cookie = common::set_cookie(&r, "recolte_session");
     (r.status().as_u16(), cookie)
 }
 
@@ -376,7 +383,7 @@ async fn signup_refuses_bad_input_and_changes_nothing() {
                 ("password", "longenough"),
             ],
             422,
-            "2 to 30",
+            "de 2 à 30",
         ),
         (
             &[
@@ -385,7 +392,7 @@ async fn signup_refuses_bad_input_and_changes_nothing() {
                 ("password", "longenough"),
             ],
             422,
-            "may only contain",
+            "lettres a-z",
         ),
         (
             &[
@@ -394,7 +401,7 @@ async fn signup_refuses_bad_input_and_changes_nothing() {
                 ("password", "longenough"),
             ],
             422,
-            "not a valid e-mail",
+            "pas valide",
         ),
         (
             &[
@@ -403,7 +410,7 @@ async fn signup_refuses_bad_input_and_changes_nothing() {
                 ("password", "short"),
             ],
             422,
-            "at least 8",
+            "au moins 8",
         ),
         (
             &[
@@ -412,7 +419,7 @@ async fn signup_refuses_bad_input_and_changes_nothing() {
                 ("password", "longenough"),
             ],
             409,
-            "already taken",
+            "déjà pris",
         ),
         (
             &[
@@ -421,7 +428,7 @@ async fn signup_refuses_bad_input_and_changes_nothing() {
                 ("password", "longenough"),
             ],
             409,
-            "already uses",
+            "utilise déjà",
         ),
     ];
     for (fields, status, message) in cases {

@@ -14,17 +14,12 @@ use base64::Engine;
 use serde_json::json;
 
 use super::{entities, run, ApiError, ApiResult, Auth, Params};
-use crate::domain::accounts::{self, Account};
+use crate::domain::accounts::Account;
+use crate::domain::login_throttle;
 use crate::domain::oauth::{self as oauth_dom, AuthorizationRequest, OOB_URI};
-use crate::domain::sessions::random_token;
 use crate::error::Error;
-use crate::web::pages::{render, PageContext};
-use crate::web::session::MaybeSession;
+use crate::web::page::{render, PageContext};
 use crate::web::{json_domain_error, public_message, status_of, AppState};
-
-/// The cookie that carries the authorization form's CSRF token for
-/// visitors not signed in (double-submit).
-const CSRF_COOKIE: &str = "recolte_oauth_csrf";
 
 pub async fn metadata(State(state): State<AppState>) -> Response {
     let base = state.config.base_url();
@@ -150,9 +145,9 @@ impl Asked {
             .await
     }
 
-    fn page(self, state: &AppState, session: &MaybeSession, csrf_token: String) -> AuthorizePage {
+    fn page(self, page: PageContext, csrf_token: String) -> AuthorizePage {
         AuthorizePage {
-            page: PageContext::new(state, session),
+            page,
             app_name: String::new(),
             scopes: vec![],
             client_id: self.client_id,
@@ -182,17 +177,6 @@ fn with_request(mut page: AuthorizePage, request: &AuthorizationRequest) -> Auth
     scopes.retain(|s| seen.insert(*s));
     page.scopes = scopes;
     page
-}
-
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_string())
 }
 
 /// Where the consent form may lead besides this site: the origin (or, for
@@ -234,27 +218,13 @@ fn html(status: StatusCode, page: &AuthorizePage) -> Response {
 
 pub async fn authorize_page(
     State(state): State<AppState>,
-    session: MaybeSession,
+    page: PageContext,
     super::Query(params): super::Query,
 ) -> Response {
     let asked = Asked::from(&params);
     let checked = asked.check(&state).await;
-    let (csrf_token, cookie) = match &session.0 {
-        Some(s) => (s.csrf_token.clone(), None),
-        None => {
-            let token = random_token();
-            let secure = if state.config.federation_allow_http {
-                ""
-            } else {
-                "; Secure"
-            };
-            let cookie = format!(
-                "{CSRF_COOKIE}={token}; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=3600{secure}"
-            );
-            (token, HeaderValue::from_str(&cookie).ok())
-        }
-    };
-    let mut page = asked.page(&state, &session, csrf_token);
+    let csrf_token = page.csrf_token.clone();
+    let mut page = asked.page(page, csrf_token);
     let status = match checked {
         Ok(request) => {
             page = with_request(page, &request);
@@ -268,11 +238,7 @@ pub async fn authorize_page(
     if params.text("response_type").is_some_and(|r| r != "code") && page.fatal.is_none() {
         page.fatal = Some("response_type must be code".into());
     }
-    let mut response = html(status, &page);
-    if let Some(cookie) = cookie {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    response
+    html(status, &page)
 }
 
 /// Where the browser goes after the user decided: the redirect URI with
@@ -295,18 +261,16 @@ fn redirect_back(redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
 
 pub async fn authorize(
     State(state): State<AppState>,
-    session: MaybeSession,
-    headers: HeaderMap,
+    page: PageContext,
     params: Params,
 ) -> Response {
     let asked = Asked::from(&params);
     let form_token = params.text("csrf_token").unwrap_or_default();
-    let expected = match &session.0 {
-        Some(s) => Some(s.csrf_token.clone()),
-        None => cookie_value(&headers, CSRF_COOKIE),
-    };
+    // The session's token, or the anonymous one of the visitor's cookie.
+    let expected = page.csrf_token.clone();
+    let signed_in = page.account.clone();
     let checked = asked.check(&state).await;
-    let mut page = asked.page(&state, &session, form_token.clone());
+    let mut page = asked.page(page, form_token.clone());
     let request = match checked {
         Ok(request) => request,
         Err(e) => {
@@ -315,7 +279,7 @@ pub async fn authorize(
         }
     };
     page = with_request(page, &request);
-    if form_token.is_empty() || expected.as_deref() != Some(form_token.as_str()) {
+    if form_token.is_empty() || expected != form_token {
         page.error = Some("Le formulaire a expiré : rechargez la page et recommencez.".into());
         return html(StatusCode::FORBIDDEN, &page);
     }
@@ -329,8 +293,8 @@ pub async fn authorize(
             &[("error", "access_denied"), ("state", &page.state)],
         );
     }
-    let account: Result<Account, Error> = match &session.0 {
-        Some(s) => Ok(s.account.clone()),
+    let account: Result<Account, Error> = match signed_in {
+        Some(account) => Ok(account),
         None => {
             let login = params.text("login").unwrap_or_default();
             let password = params.text("password").unwrap_or_default();
@@ -338,7 +302,7 @@ pub async fn authorize(
             let config = state.config.clone();
             state
                 .db
-                .run(move |conn| accounts::authenticate(conn, &config, &login, &password))
+                .run(move |conn| login_throttle::log_in(conn, &config, &login, &password))
                 .await
         }
     };

@@ -459,6 +459,64 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<Account>, Error> {
         .collect())
 }
 
+/// Languages an account may choose for its interface.
+pub const LOCALES: &[&str] = &["fr", "en"];
+
+/// Sets the language of an account's interface.
+pub fn set_locale(conn: &mut DbConn, user_id: i64, locale: &str) -> Result<(), Error> {
+    let locale = locale.trim();
+    if !LOCALES.contains(&locale) {
+        return Err(Error::invalid(
+            "locale",
+            format!("'{locale}' is not one of {}", LOCALES.join(", ")),
+        ));
+    }
+    diesel::update(users::table.find(user_id))
+        .set(users::locale.eq(locale))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A member changes their password; the current one is checked first.
+pub fn change_password(
+    conn: &mut DbConn,
+    user_id: i64,
+    current: &str,
+    new: &str,
+) -> Result<(), Error> {
+    let account = find_by_id(conn, user_id)?;
+    if current.len() > PASSWORD_MAX || !verify_password(current, &account.user.password_hash) {
+        return Err(Error::invalid(
+            "current_password",
+            "is not the account's current password",
+        ));
+    }
+    validate_password(new).map_err(|e| match e {
+        Error::Invalid { message, .. } => Error::invalid("new_password", message),
+        other => other,
+    })?;
+    let hash = hash_password(new)?;
+    diesel::update(users::table.find(user_id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An administrator activates an account waiting for approval.
+pub fn approve_as(
+    conn: &mut DbConn,
+    config: &Config,
+    by: &Account,
+    username: &str,
+) -> Result<Account, Error> {
+    if by.user.role() != Role::Admin || !by.user.is_active() {
+        return Err(Error::Forbidden(
+            "only an administrator can approve accounts".into(),
+        ));
+    }
+    approve(conn, config, username)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,14 +4,17 @@
 //! that causes them, whichever door it came through; here they are listed
 //! (keyset pages, filtered by type), read, dismissed and cleared; and the
 //! reading positions (markers) apps save for the home timeline and the
-//! notifications, which tell how many notifications are unread.
+//! notifications, which tell how many notifications are unread. A request
+//! to join a community notifies its local moderators as a `follow_request`
+//! naming the community: the web shows it, the Mastodon API (which has no
+//! such notion) leaves it out.
 
 use diesel::prelude::*;
 
 use super::statuses::{keyset, Page};
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::schema::{markers, notifications};
+use crate::schema::{comments, markers, notifications, statuses};
 
 /// The kinds stored, as Mastodon names them.
 pub const KINDS: &[&str] = &["mention", "favourite", "follow", "follow_request"];
@@ -25,6 +28,8 @@ pub struct Notification {
     pub from_id: i64,
     pub status_id: Option<i64>,
     pub created_at: chrono::NaiveDateTime,
+    /// The community asked to join, for a request to join it.
+    pub community_id: Option<i64>,
 }
 
 /// Which kinds a listing keeps: only `types` when given, minus `exclude`.
@@ -47,6 +52,7 @@ pub fn list(
     let query = notifications::table
         .filter(notifications::recipient_id.eq(recipient_id))
         .filter(notifications::kind.eq_any(kinds))
+        .filter(notifications::community_id.is_null())
         .select(Notification::as_select())
         .into_boxed();
     Ok(page.finish(keyset!(query, notifications::id, page).load(conn)?))
@@ -182,4 +188,68 @@ pub fn written_after(conn: &mut DbConn, id: i64, limit: i64) -> Result<Vec<Notif
         .limit(limit)
         .select(Notification::as_select())
         .load(conn)?)
+}
+
+/// A notification with the post (and comment) its status is, for pages.
+#[derive(Debug, Clone)]
+pub struct Detailed {
+    pub notification: Notification,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+}
+
+/// A member's latest notifications, join requests included, newest first.
+pub fn latest(conn: &mut DbConn, recipient_id: i64, limit: i64) -> Result<Vec<Detailed>, Error> {
+    let list: Vec<Notification> = notifications::table
+        .filter(notifications::recipient_id.eq(recipient_id))
+        .order(notifications::id.desc())
+        .limit(limit)
+        .select(Notification::as_select())
+        .load(conn)?;
+    let status_ids: Vec<i64> = list.iter().filter_map(|n| n.status_id).collect();
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = statuses::table
+        .filter(statuses::id.eq_any(&status_ids))
+        .select((statuses::id, statuses::post_id, statuses::comment_id))
+        .load(conn)?;
+    let comment_ids: Vec<i64> = rows.iter().filter_map(|r| r.2).collect();
+    let post_of_comment: std::collections::HashMap<i64, i64> = comments::table
+        .filter(comments::id.eq_any(&comment_ids))
+        .select((comments::id, comments::post_id))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let about: std::collections::HashMap<i64, (Option<i64>, Option<i64>)> = rows
+        .into_iter()
+        .map(|(id, post, comment)| {
+            let post = post.or_else(|| comment.and_then(|c| post_of_comment.get(&c).copied()));
+            (id, (post, comment))
+        })
+        .collect();
+    Ok(list
+        .into_iter()
+        .map(|notification| {
+            let (post_id, comment_id) = notification
+                .status_id
+                .and_then(|s| about.get(&s).copied())
+                .unwrap_or((None, None));
+            Detailed {
+                notification,
+                post_id,
+                comment_id,
+            }
+        })
+        .collect())
+}
+
+/// Marks all of a member's notifications read (the notifications marker
+/// moves to the newest).
+pub fn mark_all_read(conn: &mut DbConn, actor_id: i64) -> Result<(), Error> {
+    let newest: Option<i64> = notifications::table
+        .filter(notifications::recipient_id.eq(actor_id))
+        .select(diesel::dsl::max(notifications::id))
+        .first(conn)?;
+    if let Some(newest) = newest {
+        save_marker(conn, actor_id, "notifications", newest)?;
+    }
+    Ok(())
 }

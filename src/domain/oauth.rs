@@ -452,10 +452,11 @@ pub fn password_grant(
     scope: &str,
 ) -> Result<IssuedToken, Error> {
     let scopes = requested_scopes(app, scope)?;
-    let account = accounts::authenticate(conn, config, login, password).map_err(|e| match e {
-        Error::Unauthorized(m) => invalid_grant(&m),
-        other => other,
-    })?;
+    let account =
+        super::login_throttle::log_in(conn, config, login, password).map_err(|e| match e {
+            Error::Unauthorized(m) => invalid_grant(&m),
+            other => other,
+        })?;
     issue_token(conn, app, Some(account.user.id), &scopes)
 }
 

@@ -7,14 +7,15 @@ use std::collections::hash_map::{Entry, HashMap};
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use diesel::prelude::*;
 use recolte_federation::activities as ap;
 use serde::Deserialize;
 
 use super::actors::ACTIVITY_JSON_UTF8;
-use super::pages::{render_actor_page, ErrorPage, PageContext};
-use super::session::MaybeSession;
+use super::community_pages;
+use super::page::{ErrorPage, PageContext};
+use super::post_pages::{self, CommentDraft};
 use super::{json_domain_error, typed_json, AppState};
 use crate::activitypub::{actors::actor_document, objects};
 use crate::domain::actors::{self, Actor};
@@ -44,9 +45,10 @@ fn ap_json(doc: serde_json::Value) -> Response {
 /// `GET /c/NAME`: the Group actor, or the community page for a browser.
 pub async fn community(
     State(state): State<AppState>,
-    session: MaybeSession,
+    page: PageContext,
     headers: HeaderMap,
     Path(name): Path<String>,
+    Query(query): Query<PageQuery>,
 ) -> Response {
     let config = state.config.clone();
     let found = state
@@ -63,9 +65,9 @@ pub async fn community(
                 .insert(header::VARY, HeaderValue::from_static("Accept"));
             r
         }
-        (Ok(c), false) => render_actor_page(&state, &session, &c.actor).await,
+        (Ok(c), false) => community_pages::show(&state, page, c, query.before).await,
         (Err(e), true) => json_domain_error(&e),
-        (Err(e), false) => ErrorPage::from_error(PageContext::new(&state, &session), &e),
+        (Err(e), false) => ErrorPage::from_error(&page, &e),
     }
 }
 
@@ -287,13 +289,39 @@ pub async fn featured(State(state): State<AppState>, Path(name): Path<String>) -
     }
 }
 
-/// `GET /post/ID` and `GET /comment/ID`: the object, or its `Tombstone` (410).
+/// `GET /post/ID` and `GET /comment/ID`: the object, or its `Tombstone`
+/// (410); for a browser, the post's page (at the comment's anchor).
 pub async fn object(
     State(state): State<AppState>,
-    session: MaybeSession,
+    page: PageContext,
     headers: HeaderMap,
-    Path((kind, id)): Path<(String, i64)>,
+    Path((kind, id)): Path<(String, String)>,
 ) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return if wants_json(&headers) {
+            json_domain_error(&Error::NotFound("no such object".into()))
+        } else {
+            super::page::not_found(page).await
+        };
+    };
+    if !wants_json(&headers) {
+        return match kind.as_str() {
+            "post" => {
+                post_pages::show(&state, page, id, CommentDraft::default(), StatusCode::OK).await
+            }
+            "comment" => match state
+                .db
+                .run(move |conn| content::comment_by_id(conn, id))
+                .await
+            {
+                Ok(c) => {
+                    Redirect::to(&format!("/post/{}#comment-{}", c.post_id, c.id)).into_response()
+                }
+                Err(e) => ErrorPage::from_error(&page, &e),
+            },
+            _ => super::page::not_found(page).await,
+        };
+    }
     let result = state
         .db
         .run(move |conn| {
@@ -335,8 +363,7 @@ pub async fn object(
         .await;
     let (target, doc) = match result {
         Ok(r) => r,
-        Err(e) if wants_json(&headers) => return json_domain_error(&e),
-        Err(e) => return ErrorPage::from_error(PageContext::new(&state, &session), &e),
+        Err(e) => return json_domain_error(&e),
     };
     if let Some(deleted) = match &target {
         Target::Post(p) => p.deleted_at,

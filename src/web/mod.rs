@@ -19,10 +19,17 @@ use crate::error::Error;
 use recolte_federation::signatures::PublicKeyCache;
 
 mod actors;
+mod admin_pages;
+mod community_pages;
 mod discovery;
 mod federation;
-pub(crate) mod pages;
-pub(crate) mod session;
+pub mod i18n;
+mod notification_pages;
+pub mod page;
+mod pages;
+mod post_pages;
+pub mod security;
+pub mod session;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -38,7 +45,57 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/signup", get(pages::signup_form).post(pages::signup))
+        .route("/settings", get(pages::settings_form).post(pages::settings))
+        .route("/settings/password", post(pages::change_password))
+        .route("/settings/profile", post(pages::profile))
+        .route("/notifications", get(notification_pages::show))
+        .route("/admin", get(admin_pages::show))
+        .route("/admin/approve/{username}", post(admin_pages::approve))
         .route("/static/style.css", get(pages::stylesheet))
+        .route("/communities", get(community_pages::directory))
+        .route(
+            "/communities/new",
+            get(community_pages::new_form).post(community_pages::create),
+        )
+        .route(
+            "/follow",
+            get(community_pages::remote_follow_form).post(community_pages::remote_follow),
+        )
+        .route(
+            "/c/{name}/settings",
+            get(community_pages::settings_form).post(community_pages::settings),
+        )
+        .route("/c/{name}/join", post(community_pages::join))
+        .route("/c/{name}/leave", post(community_pages::leave))
+        .route(
+            "/c/{name}/requests/{id}",
+            post(community_pages::answer_request),
+        )
+        .route(
+            "/c/{name}/submit",
+            get(community_pages::compose).post(community_pages::submit),
+        )
+        .route("/post/{id}/comment", post(post_pages::comment))
+        .route(
+            "/{kind}/{name}/edit",
+            get(post_pages::edit_form).post(post_pages::edit),
+        )
+        .route(
+            "/{kind}/{name}/delete",
+            get(post_pages::delete_form).post(post_pages::delete),
+        )
+        .route("/{kind}/{name}/like", post(post_pages::like))
+        .route("/remote/{id}", get(actors::remote))
+        .route("/remote/{id}/join", post(community_pages::join))
+        .route("/remote/{id}/leave", post(community_pages::leave))
+        .route(
+            "/remote/{id}/submit",
+            get(community_pages::compose).post(community_pages::submit),
+        )
+        .route("/remote/{id}/follow", post(actors::follow))
+        .route("/remote/{id}/unfollow", post(actors::unfollow))
+        .route("/u/{name}/follow", post(actors::follow))
+        .route("/u/{name}/unfollow", post(actors::unfollow))
         .route("/u/{name}", get(actors::person))
         .route("/u/{name}/following", get(federation::following))
         .route("/c/{name}", get(federation::community))
@@ -58,8 +115,12 @@ pub fn router(state: AppState) -> Router {
         .route("/nodeinfo/{version}", get(discovery::nodeinfo))
         .route("/healthz", get(health))
         .merge(crate::api::router())
-        .fallback(pages::not_found)
+        .fallback(page::not_found)
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::layer,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

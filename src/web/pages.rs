@@ -1,93 +1,27 @@
-//! Server-rendered pages: welcome, sign-up, log-in, log-out, error pages and
-//! the stylesheet.
+//! Account pages: welcome, sign-up, log-in, log-out, settings, and the
+//! stylesheet.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::session::{self, MaybeSession};
-use super::{public_message, status_of, AppState};
+use super::community_pages::{next_page, post_items, PageQuery, PostItem, PAGE_SIZE};
+use super::i18n::Lang;
+use super::page::{
+    not_found, redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted,
+};
+use super::security::secure_cookies;
+use super::session;
+use super::{status_of, AppState};
 use crate::config::RegistrationMode;
-use crate::domain::accounts::{self, NewAccount, Role};
-use crate::domain::sessions;
+use crate::domain::accounts::{self, NewAccount, Role, LOCALES};
+use crate::domain::actors::Actor;
+use crate::domain::listings::{self, DirectoryEntry, DirectoryFilter};
+use crate::domain::profiles::{self, ProfileChanges};
+use crate::domain::{login_throttle, sessions};
 use crate::error::Error;
-
-/// What every page's layout needs.
-pub struct PageContext {
-    pub instance_name: String,
-    /// The signed-in member's username.
-    pub username: Option<String>,
-    pub csrf_token: String,
-}
-
-impl PageContext {
-    pub fn new(state: &AppState, session: &MaybeSession) -> Self {
-        PageContext {
-            instance_name: state.config.instance_name.clone(),
-            username: session.0.as_ref().map(|s| s.account.actor.username.clone()),
-            csrf_token: session
-                .0
-                .as_ref()
-                .map(|s| s.csrf_token.clone())
-                .unwrap_or_default(),
-        }
-    }
-}
-
-/// Renders a template as an HTML answer.
-pub fn render(template: &impl Template) -> Response {
-    match template.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template rendering failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    page: PageContext,
-    status: u16,
-    title: &'static str,
-    message: String,
-}
-
-impl ErrorPage {
-    pub fn response(page: PageContext, status: StatusCode, message: String) -> Response {
-        let title = match status.as_u16() {
-            401 => "Connexion nécessaire",
-            403 => "Accès refusé",
-            404 => "Page introuvable",
-            409 | 422 => "Requête invalide",
-            503 => "Service indisponible",
-            _ => "Erreur interne",
-        };
-        let body = ErrorPage {
-            page,
-            status: status.as_u16(),
-            title,
-            message,
-        };
-        (status, render(&body)).into_response()
-    }
-
-    pub fn from_error(page: PageContext, error: &Error) -> Response {
-        Self::response(page, status_of(error), public_message(error))
-    }
-}
-
-pub async fn not_found(State(state): State<AppState>, session: MaybeSession) -> Response {
-    ErrorPage::response(
-        PageContext::new(&state, &session),
-        StatusCode::NOT_FOUND,
-        "Cette adresse ne correspond à aucune page.".into(),
-    )
-}
 
 pub async fn stylesheet() -> Response {
     (
@@ -100,6 +34,9 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// Communities shown on the welcome page.
+const WELCOME_COMMUNITIES: i64 = 6;
+
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage {
@@ -107,15 +44,59 @@ struct IndexPage {
     description: String,
     domain: String,
     registrations_open: bool,
+    /// The signed-in member's communities.
+    mine: Vec<Actor>,
+    /// The signed-in member's feed.
+    posts: Vec<PostItem>,
+    before: Option<i64>,
+    next: Option<String>,
+    communities: Vec<DirectoryEntry>,
+    partners: Vec<String>,
 }
 
-pub async fn index(State(state): State<AppState>, session: MaybeSession) -> Response {
-    render(&IndexPage {
-        page: PageContext::new(&state, &session),
-        description: state.config.instance_description.clone(),
-        domain: state.config.domain.clone(),
-        registrations_open: state.config.registration_mode != RegistrationMode::Closed,
-    })
+/// Partner instances shown on the welcome page.
+const WELCOME_PARTNERS: i64 = 50;
+
+pub async fn index(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let me = page.account.as_ref().map(|a| a.actor.id);
+    let before = query.before;
+    let loaded = state
+        .db
+        .run(move |conn| {
+            let (mine, feed) = match me {
+                Some(id) => (
+                    listings::communities_of(conn, id, 50)?,
+                    listings::feed(conn, id, before, PAGE_SIZE)?,
+                ),
+                None => (vec![], vec![]),
+            };
+            let next = next_page(&feed, "/", |p| p.id);
+            let posts = post_items(conn, feed, true)?;
+            let communities =
+                listings::directory(conn, &DirectoryFilter::default(), WELCOME_COMMUNITIES)?;
+            let partners = listings::partner_instances(conn, WELCOME_PARTNERS)?;
+            Ok((mine, posts, next, communities, partners))
+        })
+        .await;
+    match loaded {
+        Ok((mine, posts, next, communities, partners)) => render(&IndexPage {
+            page,
+            description: state.config.instance_description.clone(),
+            domain: state.config.domain.clone(),
+            registrations_open: state.config.registration_mode != RegistrationMode::Closed,
+            mine,
+            posts,
+            before,
+            next,
+            communities,
+            partners,
+        }),
+        Err(e) => ErrorPage::from_error(&page, &e),
+    }
 }
 
 #[derive(Template)]
@@ -126,9 +107,9 @@ struct LoginPage {
     error: Option<String>,
 }
 
-pub async fn login_form(State(state): State<AppState>, session: MaybeSession) -> Response {
+pub async fn login_form(page: PageContext) -> Response {
     render(&LoginPage {
-        page: PageContext::new(&state, &session),
+        page,
         login: String::new(),
         error: None,
     })
@@ -142,71 +123,67 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    session: MaybeSession,
-    Form(form): Form<LoginForm>,
+    Submitted { page, form }: Submitted<LoginForm>,
 ) -> Response {
     let config = state.config.clone();
     let login = form.login.clone();
     let result = state
         .db
         .run(move |conn| {
-            let account = accounts::authenticate(conn, &config, &login, &form.password)?;
+            let account = login_throttle::log_in(conn, &config, &login, &form.password)?;
             sessions::open(conn, &account)
         })
         .await;
     match result {
         Ok(token) => {
-            let secure = !state.config.federation_allow_http;
-            let mut response = Redirect::to("/").into_response();
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, session::set_cookie(&token, secure));
+            let mut response = redirect_with(&state, "/", "flash-logged-in");
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                session::set_cookie(&token, secure_cookies(&state)),
+            );
             response
         }
         Err(e) => {
-            let status = status_of(&e);
+            let status = match &e {
+                Error::Forbidden(m) if m == login_throttle::THROTTLED => {
+                    StatusCode::TOO_MANY_REQUESTS
+                }
+                other => status_of(other),
+            };
+            let error = Some(login_message(&page, &e));
             let body = render(&LoginPage {
-                page: PageContext::new(&state, &session),
+                page,
                 login: form.login.chars().take(254).collect(),
-                error: Some(login_message(&e)),
+                error,
             });
             (status, body).into_response()
         }
     }
 }
 
-fn login_message(e: &Error) -> String {
+fn login_message(page: &PageContext, e: &Error) -> String {
     match e {
-        Error::Unauthorized(_) => "Identifiant ou mot de passe incorrect.".into(),
-        Error::Forbidden(m) if m.contains("approval") => {
-            "Ce compte attend la validation d’un administrateur.".into()
+        Error::Unauthorized(_) => page.t.get("login-wrong"),
+        Error::Forbidden(m) if m == login_throttle::THROTTLED => {
+            page.t
+                .arg("login-throttled", "minutes", login_throttle::WINDOW_MINUTES)
         }
-        Error::Forbidden(_) => "Ce compte est suspendu.".into(),
-        other => public_message(other),
+        Error::Forbidden(m) if m.contains("approval") => page.t.get("login-pending"),
+        Error::Forbidden(_) => page.t.get("login-suspended"),
+        other => page.error_message(other),
     }
 }
 
 #[derive(Deserialize)]
-pub struct LogoutForm {
-    csrf_token: String,
-}
+pub struct EmptyForm {}
 
 pub async fn logout(
     State(state): State<AppState>,
-    session: MaybeSession,
     headers: HeaderMap,
-    Form(form): Form<LogoutForm>,
+    Submitted { page, .. }: Submitted<EmptyForm>,
 ) -> Response {
-    let page = PageContext::new(&state, &session);
-    let Some(current) = session.0 else {
+    if page.account.is_none() {
         return Redirect::to("/").into_response();
-    };
-    if form.csrf_token != current.csrf_token {
-        return ErrorPage::response(
-            page,
-            StatusCode::FORBIDDEN,
-            "Le formulaire a expiré : rechargez la page et recommencez.".into(),
-        );
     }
     if let Some(token) = session::cookie_token(&headers) {
         if let Err(e) = state
@@ -214,13 +191,14 @@ pub async fn logout(
             .run(move |conn| sessions::close(conn, &token))
             .await
         {
-            return ErrorPage::from_error(page, &e);
+            return ErrorPage::from_error(&page, &e);
         }
     }
-    let mut response = Redirect::to("/").into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, session::clear_cookie());
+    let mut response = redirect_with(&state, "/", "flash-logged-out");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::clear_cookie(secure_cookies(&state)),
+    );
     response
 }
 
@@ -232,41 +210,35 @@ struct SignupPage {
     username: String,
     email: String,
     reason: String,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     done: Option<String>,
 }
 
-impl SignupPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-}
-
-pub async fn signup_form(State(state): State<AppState>, session: MaybeSession) -> Response {
-    let page = SignupPage {
-        page: PageContext::new(&state, &session),
-        mode: state.config.registration_mode.as_str(),
-        username: String::new(),
-        email: String::new(),
-        reason: String::new(),
-        errors: vec![],
-        done: None,
-    };
+pub async fn signup_form(State(state): State<AppState>, page: PageContext) -> Response {
     let status = if state.config.registration_mode == RegistrationMode::Closed {
         StatusCode::FORBIDDEN
     } else {
         StatusCode::OK
     };
-    (status, render(&page)).into_response()
+    let body = SignupPage {
+        page,
+        mode: state.config.registration_mode.as_str(),
+        username: String::new(),
+        email: String::new(),
+        reason: String::new(),
+        errors: FieldErrors::default(),
+        done: None,
+    };
+    (status, render(&body)).into_response()
 }
 
 #[derive(Deserialize)]
 pub struct SignupForm {
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
     #[serde(default)]
     reason: String,
@@ -274,8 +246,7 @@ pub struct SignupForm {
 
 pub async fn signup(
     State(state): State<AppState>,
-    session: MaybeSession,
-    Form(form): Form<SignupForm>,
+    Submitted { page, form }: Submitted<SignupForm>,
 ) -> Response {
     let config = state.config.clone();
     let new = NewAccount {
@@ -285,72 +256,241 @@ pub async fn signup(
         role: Role::Member,
         signup_reason: form.reason.clone(),
     };
+    // The account starts in the language its owner signed up in.
+    let locale = page.t.lang().code();
     let result = state
         .db
-        .run(move |conn| accounts::register(conn, &config, &new))
+        .run(move |conn| {
+            let account = accounts::register(conn, &config, &new)?;
+            accounts::set_locale(conn, account.user.id, locale)?;
+            Ok(account)
+        })
         .await;
-    let mut page = SignupPage {
-        page: PageContext::new(&state, &session),
+    let (status, errors, done) = match result {
+        Ok(account) => {
+            let done = if account.user.is_active() {
+                page.t
+                    .arg("signup-done", "name", account.actor.username.as_str())
+            } else {
+                page.t.get("signup-done-pending")
+            };
+            (StatusCode::CREATED, FieldErrors::default(), Some(done))
+        }
+        Err(e) => (status_of(&e), FieldErrors::from_error(&page, &e), None),
+    };
+    let body = SignupPage {
+        page,
         mode: state.config.registration_mode.as_str(),
         username: form.username.chars().take(60).collect(),
         email: form.email.chars().take(254).collect(),
         reason: form.reason.chars().take(1000).collect(),
-        errors: vec![],
-        done: None,
+        errors,
+        done,
     };
-    match result {
-        Ok(account) => {
-            page.done = Some(if account.user.is_active() {
-                format!(
-                    "Bienvenue, {} ! Votre compte est créé : vous pouvez vous connecter.",
-                    account.actor.username
-                )
-            } else {
-                "Votre demande est enregistrée : un administrateur doit la valider avant votre première connexion.".into()
-            });
-            (StatusCode::CREATED, render(&page)).into_response()
+    (status, render(&body)).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    page: PageContext,
+    locales: &'static [&'static str],
+    current: String,
+    profile: ProfileForm,
+    errors: FieldErrors,
+}
+
+/// The profile form as typed (kept on errors).
+#[derive(Deserialize, Default)]
+pub struct ProfileForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    structure: String,
+    #[serde(default)]
+    job_title: String,
+    #[serde(default)]
+    territory: String,
+    #[serde(default)]
+    skills: String,
+}
+
+impl ProfileForm {
+    fn changes(&self) -> ProfileChanges {
+        ProfileChanges {
+            display_name: self.display_name.clone(),
+            summary: self.summary.clone(),
+            structure: self.structure.clone(),
+            job_title: self.job_title.clone(),
+            territory: self.territory.clone(),
+            skills: self.skills.clone(),
         }
-        Err(e) => {
-            let status = status_of(&e);
-            page.errors
-                .push((e.field().unwrap_or("form"), public_message(&e)));
-            (status, render(&page)).into_response()
+    }
+
+    /// The form bounded for showing it again.
+    fn kept(self) -> Self {
+        let keep = |s: String, n: usize| s.chars().take(n).collect();
+        ProfileForm {
+            display_name: keep(self.display_name, 200),
+            summary: keep(self.summary, 4000),
+            structure: keep(self.structure, 400),
+            job_title: keep(self.job_title, 400),
+            territory: keep(self.territory, 400),
+            skills: keep(self.skills, 2000),
         }
     }
 }
 
-#[derive(Template)]
-#[template(path = "community.html")]
-struct CommunityPage<'a> {
-    page: PageContext,
-    actor: &'a crate::domain::actors::Actor,
-    followers: i64,
-    posts: Vec<crate::domain::content::Post>,
+/// The signed-in account's id and language, or the answer asking to log in.
+fn settings_owner(page: &PageContext) -> Result<(i64, String), Box<Response>> {
+    let account = page.require_account()?;
+    Ok((account.user.id, account.user.locale.clone()))
 }
 
-/// The HTML page of a community of ours: about, member count, latest posts.
-pub async fn render_actor_page(
+/// The settings page with the stored profile and these errors.
+async fn settings_page(
     state: &AppState,
-    session: &MaybeSession,
-    actor: &crate::domain::actors::Actor,
+    page: PageContext,
+    current: String,
+    profile: Option<ProfileForm>,
+    errors: FieldErrors,
+    status: StatusCode,
 ) -> Response {
-    let id = actor.id;
-    let loaded = state
+    let profile = match (profile, page.account.as_ref()) {
+        (Some(kept), _) => kept,
+        (None, None) => ProfileForm::default(),
+        (None, Some(account)) => {
+            let actor = account.actor.clone();
+            let stored = state
+                .db
+                .run(move |conn| profiles::of_actor(conn, actor.id))
+                .await;
+            match stored {
+                Ok(p) => ProfileForm {
+                    display_name: account.actor.display_name.clone(),
+                    summary: account.actor.summary.clone(),
+                    structure: p.structure,
+                    job_title: p.job_title,
+                    territory: p.territory,
+                    skills: p.skills,
+                },
+                Err(e) => return ErrorPage::from_error(&page, &e),
+            }
+        }
+    };
+    let body = render(&SettingsPage {
+        page,
+        locales: LOCALES,
+        current,
+        profile,
+        errors,
+    });
+    (status, body).into_response()
+}
+
+pub async fn settings_form(State(state): State<AppState>, page: PageContext) -> Response {
+    let current = match settings_owner(&page) {
+        Ok((_, locale)) => locale,
+        Err(response) => return *response,
+    };
+    settings_page(
+        &state,
+        page,
+        current,
+        None,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    locale: String,
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    Submitted { page, form }: Submitted<SettingsForm>,
+) -> Response {
+    let user_id = match settings_owner(&page) {
+        Ok((id, _)) => id,
+        Err(response) => return *response,
+    };
+    let locale = form.locale.clone();
+    match state
+        .db
+        .run(move |conn| accounts::set_locale(conn, user_id, &locale))
+        .await
+    {
+        Ok(()) => redirect_with(&state, "/settings", "flash-settings-saved"),
+        Err(e) => {
+            let errors = FieldErrors::from_error(&page, &e);
+            let current = Lang::parse(&form.locale)
+                .map(|l| l.code().to_string())
+                .unwrap_or_default();
+            settings_page(&state, page, current, None, errors, status_of(&e)).await
+        }
+    }
+}
+
+pub async fn profile(
+    State(state): State<AppState>,
+    Submitted { page, form }: Submitted<ProfileForm>,
+) -> Response {
+    let locale = match settings_owner(&page) {
+        Ok((_, locale)) => locale,
+        Err(response) => return *response,
+    };
+    let Some(person) = page.account.as_ref().map(|a| a.actor.clone()) else {
+        return not_found(page).await;
+    };
+    let changes = form.changes();
+    let config = state.config.clone();
+    match state
+        .db
+        .run(move |conn| profiles::update(conn, &config, &person, &changes))
+        .await
+    {
+        Ok(_) => redirect_with(&state, "/settings", "flash-profile-saved"),
+        Err(e) => {
+            let errors = FieldErrors::from_error(&page, &e);
+            let status = status_of(&e);
+            settings_page(&state, page, locale, Some(form.kept()), errors, status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    Submitted { page, form }: Submitted<PasswordForm>,
+) -> Response {
+    let (user_id, locale) = match settings_owner(&page) {
+        Ok(owner) => owner,
+        Err(response) => return *response,
+    };
+    match state
         .db
         .run(move |conn| {
-            Ok((
-                crate::domain::follows::follower_count(conn, id)?,
-                crate::domain::content::community_posts(conn, id, None, 50)?,
-            ))
+            accounts::change_password(conn, user_id, &form.current_password, &form.new_password)
         })
-        .await;
-    match loaded {
-        Ok((followers, posts)) => render(&CommunityPage {
-            page: PageContext::new(state, session),
-            actor,
-            followers,
-            posts,
-        }),
-        Err(e) => ErrorPage::from_error(PageContext::new(state, session), &e),
+        .await
+    {
+        Ok(()) => redirect_with(&state, "/settings", "flash-password-changed"),
+        Err(e) => {
+            let errors = FieldErrors::from_error(&page, &e);
+            settings_page(&state, page, locale, None, errors, status_of(&e)).await
+        }
     }
 }

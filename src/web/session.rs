@@ -1,5 +1,5 @@
-//! The session cookie: reading it into the signed-in account, setting and
-//! clearing it.
+//! Cookies: the session cookie read into the signed-in account, and how
+//! every cookie of ours is set (HttpOnly, SameSite=Lax, Secure over https).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -13,17 +13,28 @@ pub const COOKIE_NAME: &str = "recolte_session";
 /// The signed-in session, if the request carries a valid cookie.
 pub struct MaybeSession(pub Option<Session>);
 
-/// The raw session token from a `Cookie` header.
-pub fn cookie_token(parts: &axum::http::HeaderMap) -> Option<String> {
-    parts
+/// The value of a cookie in a request's `Cookie` headers.
+pub fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value)
+}
+
+/// Whether a cookie value has the shape of our random tokens (64 hex digits).
+pub fn is_token(value: &str) -> bool {
+    value.len() == 64 && value.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// The raw session token from a `Cookie` header.
+pub fn cookie_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookie_value(headers, COOKIE_NAME)
+        .filter(|v| is_token(v))
+        .map(str::to_string)
 }
 
 impl FromRequestParts<AppState> for MaybeSession {
@@ -48,17 +59,22 @@ impl FromRequestParts<AppState> for MaybeSession {
     }
 }
 
-/// The `Set-Cookie` value that stores a session token.
-pub fn set_cookie(token: &str, secure: bool) -> HeaderValue {
+/// A `Set-Cookie` value for one of our cookies: HttpOnly, SameSite=Lax,
+/// Secure when the instance is served over https.
+pub fn cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    let max_age = SESSION_DAYS * 24 * 3600;
     HeaderValue::from_str(&format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// The `Set-Cookie` value that stores a session token.
+pub fn set_cookie(token: &str, secure: bool) -> HeaderValue {
+    cookie(COOKIE_NAME, token, SESSION_DAYS * 24 * 3600, secure)
+}
+
 /// The `Set-Cookie` value that removes the session cookie.
-pub fn clear_cookie() -> HeaderValue {
-    HeaderValue::from_static("recolte_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+pub fn clear_cookie(secure: bool) -> HeaderValue {
+    cookie(COOKIE_NAME, "", 0, secure)
 }

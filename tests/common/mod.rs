@@ -5,6 +5,8 @@
 //! each instance then gets a throwaway database, dropped at the end.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -122,6 +124,26 @@ pub fn test_config(domain: &str, database_url: &str, extra: &[(&str, &str)]) -> 
         env.insert(k.to_string(), v.to_string());
     }
     Config::from_sources(None, "", &env).expect("valid test configuration")
+}
+
+/// The `name=value` pair of a cookie a response sets.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|pair| pair.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+/// The CSRF token of the first form in a page.
+pub fn csrf_token(html: &str) -> Option<String> {
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(str::to_string)
 }
 
 /// One running instance (stoppable and restartable on the same port and database).
@@ -242,6 +264,15 @@ impl TestInstance {
         })
         .await
         .expect("community created")
+    }
+
+    /// What a visitor without a session needs to submit a form: the CSRF
+    /// cookie (`recolte_csrf=…`) and the token that the page at `path` holds.
+    pub async fn form_token(&self, path: &str) -> (String, String) {
+        let r = self.client.get(self.url(path)).send().await.unwrap();
+        let cookie = set_cookie(&r, "recolte_csrf").expect("a CSRF cookie");
+        let token = csrf_token(&r.text().await.unwrap()).expect("a CSRF token in the page");
+        (cookie, token)
     }
 
     pub async fn get_json(&self, path: &str, accept: &str) -> (u16, serde_json::Value) {

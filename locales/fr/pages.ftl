@@ -1,0 +1,168 @@
+# Page texts.
+
+home-title = Accueil
+home-hello = Bonjour, { $name } !
+home-about = Cette instance fait partie d’un réseau fédéré de professionnels des territoires : ses membres rejoignent et animent des communautés hébergées ici ou chez les structures partenaires, depuis ce site ou depuis une application compatible Mastodon.
+home-feed = Votre fil
+home-feed-empty = Votre fil est vide : rejoignez des communautés ou suivez des personnes pour y retrouver leurs publications.
+home-my-communities = Vos communautés
+home-no-communities = Vous n’avez encore rejoint aucune communauté : parcourez l’annuaire pour trouver celles qui vous concernent.
+home-browse = Parcourir les communautés
+home-public-communities = Communautés publiques
+home-no-public-communities = Aucune communauté n’existe encore. Créez un compte pour lancer la première.
+home-partners = Instances partenaires
+home-all-communities = Voir toutes les communautés
+
+login-title = Connexion
+login-field = Nom d’utilisateur ou adresse e-mail
+password-field = Mot de passe
+login-submit = Se connecter
+login-no-account = Pas encore de compte ?
+login-wrong = Identifiant ou mot de passe incorrect.
+login-throttled = Trop de tentatives de connexion échouées pour cet identifiant : réessayez dans { $minutes } minutes.
+login-pending = Ce compte attend la validation d’un administrateur.
+login-suspended = Ce compte est suspendu.
+
+signup-title = Créer un compte
+signup-closed = Les inscriptions sont fermées sur cette instance. Contactez son administrateur pour obtenir un compte.
+signup-approval = Les inscriptions sont soumises à validation : expliquez en quelques mots votre demande.
+username-field = Nom d’utilisateur
+username-help = 2 à 30 caractères : lettres a-z, chiffres et « _ ».
+email-field = Adresse e-mail
+new-password-field = Mot de passe (8 caractères au moins)
+reason-field = Pourquoi souhaitez-vous rejoindre le réseau ?
+signup-submit = Créer mon compte
+signup-have-account = Déjà un compte ?
+signup-done = Bienvenue, { $name } ! Votre compte est créé : vous pouvez vous connecter.
+signup-done-pending = Votre demande est enregistrée : un administrateur doit la valider avant votre première connexion.
+
+settings-title = Paramètres du compte
+settings-profile = Profil
+settings-display-name = Nom affiché
+settings-summary = Présentation
+settings-password = Mot de passe
+settings-current-password = Mot de passe actuel
+settings-change-password = Changer le mot de passe
+settings-language = Langue de l’interface
+
+directory-title = Annuaire des communautés
+directory-search = Rechercher
+directory-all-kinds = Tous les types
+directory-results = Résultats
+directory-filter = Filtrer
+directory-empty = Aucune communauté pour l’instant.
+directory-no-match = Aucune communauté ne correspond à ces critères : élargissez la recherche, ou
+community-kind-field = Type de communauté
+
+community-new-title = Créer une communauté
+community-new-intro = Une communauté réunit des personnes autour d’un sujet, d’un projet, d’un métier ou d’un territoire. Vous en serez le premier modérateur.
+community-title-field = Titre
+community-name-field = Identifiant
+community-name-help = 2 à 30 caractères : lettres a-z, chiffres et « _ ». Il forme l’adresse !identifiant@{ $domain } et ne pourra plus changer.
+community-description-field = Description
+community-policy-field = Adhésion
+community-create-submit = Créer la communauté
+
+community-settings-title = Paramètres de la communauté
+community-login-to-join = Connectez-vous pour rejoindre cette communauté
+community-invitation-only = Cette communauté n’accueille de nouveaux membres que sur invitation.
+community-ask-to-join = Demander à rejoindre
+community-join = Rejoindre
+community-request-pending = Votre demande attend la réponse d’un modérateur.
+community-cancel-request = Annuler la demande
+community-leave = Quitter la communauté
+community-write = Écrire une publication
+community-posts = Publications
+community-no-posts = Aucune publication pour l’instant : lancez la discussion avec la première.
+community-no-more-posts = Il n’y a pas de publication plus ancienne.
+community-about = À propos
+community-no-description = Cette communauté n’a pas encore de description.
+community-rules = Règles
+community-moderators = Modération
+community-requests = Demandes d’adhésion
+community-no-requests = Aucune demande en attente.
+request-accept = Accepter
+request-reject = Refuser
+request-accept-who = Accepter la demande de { $name }
+request-reject-who = Refuser la demande de { $name }
+
+post-pinned = Épinglé
+post-untitled = Sans titre
+post-byline = Par { $author }, le { $date }
+post-deleted = Cette publication a été supprimée.
+compose-title = Publier dans { $community }
+preview-title = Aperçu
+preview-button = Aperçu
+compose-submit = Publier
+post-title-field = Titre
+post-body-field = Texte
+post-body-help = Mise en forme Markdown : **gras**, *italique*, [lien](https://…), listes avec « - ».
+post-link-field = Lien (facultatif)
+post-language-field = Langue de la publication
+delete-warning = Le texte sera effacé ici et sur les instances qui l’ont reçu ; cette action est définitive.
+delete-confirm = Oui, supprimer
+cancel = Annuler
+delete-post-title = Supprimer cette publication ?
+delete-comment-title = Supprimer ce commentaire ?
+edit-post-title = Modifier la publication
+edit-comment-title = Modifier le commentaire
+comment-field = Votre commentaire
+comment-submit = Envoyer
+comment-login = Connectez-vous pour commenter
+comment-none = Aucun commentaire pour l’instant : soyez le premier à réagir.
+comment-deleted = Ce commentaire a été supprimé.
+reply-to = Votre réponse à { $name }
+
+profile-structure = Structure
+profile-job = Fonction
+profile-territory = Territoire
+profile-skills = Compétences
+profile-since = Membre depuis
+profile-followers = Abonnés
+profile-follow = Suivre
+profile-unfollow = Ne plus suivre
+profile-follow-pending = Demande de suivi en attente.
+profile-posts = Publications
+profile-no-posts = Aucune publication pour l’instant.
+profile-no-posts-self = Vous n’avez encore rien publié : choisissez une communauté et écrivez-y.
+profile-communities = Communautés
+profile-no-communities = Membre d’aucune communauté pour l’instant.
+
+follow-title = Suivre depuis une autre instance
+follow-intro = Collez l’adresse d’une communauté ou d’une personne du réseau, hébergée ici ou sur une autre instance (Récolte, Lemmy, Mastodon…).
+follow-handle-field = Adresse à suivre
+follow-handle-help = Par exemple !climat@exemple.org pour une communauté, @prenom@exemple.org pour une personne, ou l’adresse web de sa page.
+follow-not-found = Personne ni aucune communauté ne répond à cette adresse.
+follow-unreachable = L’instance qui héberge cette adresse ne répond pas : réessayez plus tard.
+follow-link = Suivre une communauté d’une autre instance
+
+admin-title = Administration
+admin-pending = Inscriptions à valider
+admin-no-pending = Aucune inscription n’attend de validation.
+admin-approve = Valider
+admin-approve-who = Valider l’inscription de { $name }
+admin-accounts = Comptes
+admin-role = Rôle
+admin-status = État
+admin-since = Inscription
+admin-mode-open = Inscriptions ouvertes : chacun peut créer un compte.
+admin-mode-approval = Inscriptions sur validation : chaque compte attend votre accord.
+admin-mode-closed = Inscriptions fermées : les comptes se créent en ligne de commande.
+role-admin = Administrateur
+role-moderator = Modérateur
+role-member = Membre
+status-active = Actif
+status-pending = En attente
+status-suspended = Suspendu
+
+notifications-title = Notifications
+notifications-none = Aucune notification pour l’instant : les réponses, mentions « J’aime », abonnements et demandes d’adhésion apparaîtront ici.
+notifications-unread = { $count ->
+    [one] { $count } nouvelle
+   *[other] { $count } nouvelles
+}
+notification-new = Nouveau
+notification-reply = { $who } a répondu dans « { $what } »
+notification-like = { $who } aime votre message dans « { $what } »
+notification-follow = { $who } vous suit
+notification-request = { $who } demande à rejoindre { $what }

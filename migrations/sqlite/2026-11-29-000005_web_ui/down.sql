@@ -1,0 +1,5 @@
+DROP INDEX comments_parent;
+DROP TRIGGER notifications_join_request;
+ALTER TABLE notifications DROP COLUMN community_id;
+DROP INDEX actors_kind;
+DROP TABLE login_failures;

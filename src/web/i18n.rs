@@ -1,0 +1,332 @@
+//! The interface's languages: Fluent message catalogues (`locales/LANG/*.ftl`,
+//! compiled into the binary), the choice of a language for a request (the
+//! account's setting, then `Accept-Language`, then French), and the
+//! [`Translator`] templates call: `t.get("key")`, `t.arg("key", "name", value)`,
+//! `t.date(when)`.
+//!
+//! To add a string: add `key = …` to every `locales/*/` catalogue (a unit test
+//! checks that French and English define the same keys), then call it from a
+//! template or handler.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+/// A language the interface is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    /// Every language, the default first.
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language of a code such as `fr`, `en-GB` or `EN`.
+    pub fn parse(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// The preferred language of an `Accept-Language` header, if we have one
+    /// of those it lists (by quality, then by order).
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut choices: Vec<(u16, usize, Lang)> = header
+            .split(',')
+            .take(20)
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let mut parts = item.split(';');
+                let lang = Lang::parse(parts.next()?)?;
+                let quality = parts
+                    .filter_map(|p| p.trim().strip_prefix("q="))
+                    .filter_map(|q| q.trim().parse::<f32>().ok())
+                    .next()
+                    .unwrap_or(1.0);
+                (quality > 0.0).then_some(((quality * 1000.0) as u16, i, lang))
+            })
+            .collect();
+        choices.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        choices.first().map(|c| c.2)
+    }
+
+    fn sources(self) -> &'static [&'static str] {
+        match self {
+            Lang::Fr => &[
+                include_str!("../../locales/fr/common.ftl"),
+                include_str!("../../locales/fr/pages.ftl"),
+                include_str!("../../locales/fr/errors.ftl"),
+            ],
+            Lang::En => &[
+                include_str!("../../locales/en/common.ftl"),
+                include_str!("../../locales/en/pages.ftl"),
+                include_str!("../../locales/en/errors.ftl"),
+            ],
+        }
+    }
+
+    fn bundle(self) -> &'static FluentBundle<FluentResource> {
+        static FR: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
+        static EN: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
+        let cell = match self {
+            Lang::Fr => &FR,
+            Lang::En => &EN,
+        };
+        cell.get_or_init(|| {
+            let id = self.code().parse().expect("a valid language identifier");
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // No Unicode isolation marks around arguments: the pages are
+            // left-to-right and the marks would end up in attribute values.
+            bundle.set_use_isolating(false);
+            bundle.set_formatter(Some(match self {
+                Lang::Fr => format_number_fr,
+                Lang::En => format_number_en,
+            }));
+            for source in self.sources() {
+                let resource = FluentResource::try_new(source.to_string())
+                    .unwrap_or_else(|(_, errors)| panic!("{} catalogue: {errors:?}", self.code()));
+                bundle
+                    .add_resource(resource)
+                    .unwrap_or_else(|errors| panic!("{} catalogue: {errors:?}", self.code()));
+            }
+            bundle
+        })
+    }
+}
+
+/// Writes whole numbers of four digits or more with the language's group
+/// separator ("12 345" in French, "12,345" in English); other values keep
+/// Fluent's default formatting.
+fn group_digits(value: &FluentValue, separator: &str) -> Option<String> {
+    let FluentValue::Number(number) = value else {
+        return None;
+    };
+    if number.value.fract() != 0.0 || number.value.abs() < 1000.0 {
+        return None;
+    }
+    let digits = format!("{}", number.value.abs() as u64);
+    let mut out = String::new();
+    if number.value < 0.0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(separator);
+        }
+        out.push(c);
+    }
+    Some(out)
+}
+
+fn format_number_fr<M>(value: &FluentValue, _: &M) -> Option<String> {
+    // A narrow no-break space, as French typography wants.
+    group_digits(value, "\u{202f}")
+}
+
+fn format_number_en<M>(value: &FluentValue, _: &M) -> Option<String> {
+    group_digits(value, ",")
+}
+
+/// A value given to a message: numbers select plural forms.
+pub trait MessageArg {
+    fn value(&self) -> FluentValue<'static>;
+}
+
+impl MessageArg for str {
+    fn value(&self) -> FluentValue<'static> {
+        FluentValue::from(self.to_string())
+    }
+}
+
+impl MessageArg for String {
+    fn value(&self) -> FluentValue<'static> {
+        FluentValue::from(self.clone())
+    }
+}
+
+impl MessageArg for i64 {
+    fn value(&self) -> FluentValue<'static> {
+        FluentValue::from(*self)
+    }
+}
+
+impl MessageArg for usize {
+    fn value(&self) -> FluentValue<'static> {
+        FluentValue::from(*self)
+    }
+}
+
+impl<T: MessageArg + ?Sized> MessageArg for &T {
+    fn value(&self) -> FluentValue<'static> {
+        (**self).value()
+    }
+}
+
+/// Looks messages up in one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Translator {
+    lang: Lang,
+}
+
+impl Translator {
+    pub fn new(lang: Lang) -> Self {
+        Translator { lang }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Whether the catalogue has this message.
+    pub fn has(&self, key: &str) -> bool {
+        self.lang.bundle().has_message(key)
+    }
+
+    fn format(&self, key: &str, args: Option<&FluentArgs>) -> String {
+        let bundle = self.lang.bundle();
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+            tracing::error!(key, lang = self.lang.code(), "missing message");
+            return key.to_string();
+        };
+        let mut errors = vec![];
+        let text: Cow<str> = bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::error!(key, ?errors, "message formatting failed");
+        }
+        text.into_owned()
+    }
+
+    /// A message without arguments.
+    pub fn get(&self, key: impl AsRef<str>) -> String {
+        self.format(key.as_ref(), None)
+    }
+
+    /// The message `PREFIX-VALUE`, for a stored value such as a community
+    /// kind (`kind-project`).
+    pub fn keyed(&self, prefix: &str, value: &str) -> String {
+        self.get(format!("{prefix}-{value}"))
+    }
+
+    /// A message with one argument.
+    pub fn arg(&self, key: impl AsRef<str>, name: &str, value: impl MessageArg) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name.to_string(), value.value());
+        self.format(key.as_ref(), Some(&args))
+    }
+
+    /// A message with two arguments.
+    pub fn args(
+        &self,
+        key: impl AsRef<str>,
+        first: &str,
+        first_value: impl MessageArg,
+        second: &str,
+        second_value: impl MessageArg,
+    ) -> String {
+        let mut args = FluentArgs::new();
+        args.set(first.to_string(), first_value.value());
+        args.set(second.to_string(), second_value.value());
+        self.format(key.as_ref(), Some(&args))
+    }
+
+    /// A date written out: "29 novembre 2026", "29 November 2026".
+    pub fn date(&self, when: &chrono::NaiveDateTime) -> String {
+        use chrono::Datelike;
+        let mut args = FluentArgs::new();
+        args.set("day", when.day() as i64);
+        args.set("month", self.get(format!("month-{}", when.month())));
+        // A year is a name, not a quantity: no group separator.
+        args.set("year", when.year().to_string());
+        self.format("date-long", Some(&args))
+    }
+
+    /// A date and time: "29 novembre 2026 à 14:05".
+    pub fn date_time(&self, when: &chrono::NaiveDateTime) -> String {
+        let mut args = FluentArgs::new();
+        args.set("date", self.date(when));
+        args.set("time", when.format("%H:%M").to_string());
+        self.format("date-time", Some(&args))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message ids of a language's catalogues (lines `id = …`).
+    fn keys(lang: Lang) -> std::collections::BTreeSet<String> {
+        lang.sources()
+            .iter()
+            .flat_map(|s| s.lines())
+            .filter_map(|line| line.split_once(" ="))
+            .map(|(id, _)| id)
+            .filter(|id| {
+                !id.is_empty()
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_".contains(c))
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_language_has_every_key() {
+        let fr = keys(Lang::Fr);
+        let en = keys(Lang::En);
+        assert!(fr.len() > 100);
+        assert_eq!(
+            fr.difference(&en).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in English"
+        );
+        assert_eq!(
+            en.difference(&fr).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in French"
+        );
+    }
+
+    #[test]
+    fn plurals_dates_and_negotiation() {
+        let fr = Translator::new(Lang::Fr);
+        let en = Translator::new(Lang::En);
+        assert_eq!(fr.arg("member-count", "count", 0i64), "0 membre");
+        assert_eq!(fr.arg("member-count", "count", 1i64), "1 membre");
+        assert_eq!(fr.arg("member-count", "count", 2i64), "2 membres");
+        assert_eq!(en.arg("member-count", "count", 0i64), "0 members");
+        assert_eq!(en.arg("member-count", "count", 1i64), "1 member");
+        assert_eq!(
+            fr.arg("member-count", "count", 12345i64),
+            "12\u{202f}345 membres"
+        );
+        assert_eq!(en.arg("member-count", "count", 1234i64), "1,234 members");
+        assert_eq!(en.arg("member-count", "count", 999i64), "999 members");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 29)
+            .unwrap()
+            .and_hms_opt(14, 5, 0)
+            .unwrap();
+        assert_eq!(fr.date(&day), "29 novembre 2026");
+        assert_eq!(en.date(&day), "29 November 2026");
+        assert_eq!(
+            Lang::from_accept_language("de-DE, en-GB;q=0.8, fr;q=0.5"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("en;q=0.2, fr-CA"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(Lang::from_accept_language("de, it;q=0.9"), None);
+        assert_eq!(Lang::from_accept_language("en;q=0"), None);
+    }
+}

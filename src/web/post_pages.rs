@@ -1,0 +1,471 @@
+//! A post's page with its threaded comments (each with a permalink anchor),
+//! and what can be done there: comment and reply, edit, delete, like and
+//! take a like back. Every action redirects to the page it came from with
+//! a confirmation.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::community_pages::{ComposePage, PostForm, POST_LANGUAGES};
+use super::page::{redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted};
+use super::{status_of, AppState};
+use crate::domain::actors::{self, Actor};
+use crate::domain::communities::{self, Community};
+use crate::domain::content::{self, Comment, Post, Target};
+use crate::domain::listings::{self, ThreadLikes};
+use crate::domain::text;
+use crate::error::Error;
+
+/// Deepest indentation shown; deeper answers stay at this level.
+const MAX_DEPTH: usize = 6;
+
+/// A comment as the thread shows it.
+pub struct CommentItem {
+    pub comment: Comment,
+    pub depth: usize,
+    pub author: String,
+    pub likes: i64,
+    pub liked: bool,
+    pub can_edit: bool,
+    pub can_delete: bool,
+}
+
+/// A comment being written that was refused: shown again with its error.
+#[derive(Default)]
+pub struct CommentDraft {
+    pub parent: Option<i64>,
+    pub body: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "post.html")]
+struct PostPage {
+    page: PageContext,
+    post: Post,
+    author: Actor,
+    community: Option<Community>,
+    likes: ThreadLikes,
+    can_edit_post: bool,
+    can_delete_post: bool,
+    comments: Vec<CommentItem>,
+    visible_comments: i64,
+    draft: CommentDraft,
+}
+
+impl PostPage {
+    /// The refused comment on the post itself, if any.
+    fn post_draft(&self) -> Option<&CommentDraft> {
+        (self.draft.error.is_some() && self.draft.parent.is_none()).then_some(&self.draft)
+    }
+
+    /// The refused answer to this comment, if any.
+    fn reply_draft(&self, comment_id: &i64) -> Option<&CommentDraft> {
+        (self.draft.error.is_some() && self.draft.parent == Some(*comment_id))
+            .then_some(&self.draft)
+    }
+}
+
+/// The HTML page of a post, with a refused comment shown again if any.
+pub async fn show(
+    state: &AppState,
+    page: PageContext,
+    post_id: i64,
+    draft: CommentDraft,
+    status: StatusCode,
+) -> Response {
+    let reader = page.account.as_ref().map(|a| (a.actor.id, a.actor.local));
+    let loaded = state
+        .db
+        .run(move |conn| {
+            let post = content::post_by_id(conn, post_id)?;
+            let community = content::community_of(conn, &Target::Post(post.clone()))?;
+            let thread = content::thread(conn, post.id)?;
+            let comments: Vec<Comment> = thread.iter().map(|(c, _)| c.clone()).collect();
+            let mut ids: Vec<i64> = comments.iter().map(|c| c.author_id).collect();
+            ids.push(post.author_id);
+            let authors = listings::actors_by_ids(conn, &ids)?;
+            let likes = listings::thread_likes(conn, &post, &comments, reader.map(|r| r.0))?;
+            let moderates = match (&community, reader) {
+                (Some(c), Some((me, _))) if c.actor.local => {
+                    communities::is_moderator(conn, c.actor.id, me)?
+                }
+                _ => false,
+            };
+            let author = match authors.get(&post.author_id) {
+                Some(a) => a.clone(),
+                None => actors::by_id(conn, post.author_id)?,
+            };
+            Ok((post, author, community, thread, authors, likes, moderates))
+        })
+        .await;
+    let (post, author, community, thread, authors, likes, moderates) = match loaded {
+        Ok(l) => l,
+        Err(e) => return ErrorPage::from_error(&page, &e),
+    };
+    let (me, me_local) = reader.unwrap_or((-1, false));
+    let may_edit = |author_id: i64| me_local && author_id == me;
+    let may_delete = |author_id: i64| me_local && (author_id == me || moderates);
+    let comments: Vec<CommentItem> = thread
+        .into_iter()
+        .map(|(comment, depth)| CommentItem {
+            depth: depth.min(MAX_DEPTH),
+            author: authors
+                .get(&comment.author_id)
+                .map(|a| a.shown_name().to_string())
+                .unwrap_or_default(),
+            likes: likes.comments.get(&comment.id).copied().unwrap_or(0),
+            liked: likes.comments_liked.contains(&comment.id),
+            can_edit: may_edit(comment.author_id),
+            can_delete: may_delete(comment.author_id),
+            comment,
+        })
+        .collect();
+    let visible_comments = comments
+        .iter()
+        .filter(|c| c.comment.deleted_at.is_none())
+        .count() as i64;
+    let body = PostPage {
+        can_edit_post: may_edit(post.author_id),
+        can_delete_post: may_delete(post.author_id),
+        page,
+        post,
+        author,
+        community,
+        likes,
+        comments,
+        visible_comments,
+        draft,
+    };
+    (status, render(&body)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    body: String,
+    parent: Option<i64>,
+}
+
+/// A member answers the post or one of its comments.
+pub async fn comment(
+    State(state): State<AppState>,
+    Path(post_id): Path<i64>,
+    Submitted { page, form }: Submitted<CommentForm>,
+) -> Response {
+    let me = match page.require_account() {
+        Ok(account) => account.actor.clone(),
+        Err(response) => return *response,
+    };
+    let config = state.config.clone();
+    let body = form.body.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            let parent = match form.parent {
+                Some(id) => {
+                    let c = content::comment_by_id(conn, id)?;
+                    if c.post_id != post_id {
+                        return Err(Error::invalid("parent", "answers another post"));
+                    }
+                    Target::Comment(c)
+                }
+                None => Target::Post(content::post_by_id(conn, post_id)?),
+            };
+            content::create_comment(conn, &config, &me, &parent, &body)
+        })
+        .await;
+    match result {
+        Ok(c) => redirect_with(
+            &state,
+            &format!("/post/{post_id}#comment-{}", c.id),
+            "flash-comment-published",
+        ),
+        Err(e @ (Error::Invalid { .. } | Error::Forbidden(_))) => {
+            let draft = CommentDraft {
+                parent: form.parent,
+                body: form.body.chars().take(60_000).collect(),
+                error: Some(page.error_message(&e)),
+            };
+            show(&state, page, post_id, draft, status_of(&e)).await
+        }
+        Err(e) => ErrorPage::from_error(&page, &e),
+    }
+}
+
+/// `post` or `comment` and its id, from the path.
+async fn target(
+    state: &AppState,
+    page: &PageContext,
+    kind: &str,
+    id: &str,
+) -> Result<Target, Box<Response>> {
+    let not_found = || {
+        Box::new(ErrorPage::response(
+            page,
+            StatusCode::NOT_FOUND,
+            page.t.get("error-not-found-text"),
+        ))
+    };
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let is_post = match kind {
+        "post" => true,
+        "comment" => false,
+        _ => return Err(not_found()),
+    };
+    state
+        .db
+        .run(move |conn| {
+            Ok(if is_post {
+                Target::Post(content::post_by_id(conn, id)?)
+            } else {
+                Target::Comment(content::comment_by_id(conn, id)?)
+            })
+        })
+        .await
+        .map_err(|e| Box::new(ErrorPage::from_error(page, &e)))
+}
+
+/// Where a post or comment is shown.
+fn place_of(target: &Target) -> String {
+    match target {
+        Target::Post(p) => format!("/post/{}", p.id),
+        Target::Comment(c) => format!("/post/{}#comment-{}", c.post_id, c.id),
+    }
+}
+
+fn edit_page(
+    page: PageContext,
+    target: &Target,
+    form: PostForm,
+    errors: FieldErrors,
+) -> ComposePage {
+    let (heading, action, with_title) = match target {
+        Target::Post(p) => (
+            page.t.get("edit-post-title"),
+            format!("/post/{}/edit", p.id),
+            true,
+        ),
+        Target::Comment(c) => (
+            page.t.get("edit-comment-title"),
+            format!("/comment/{}/edit", c.id),
+            false,
+        ),
+    };
+    ComposePage {
+        heading,
+        action,
+        back: place_of(target),
+        back_label: page.t.get("back-to-post"),
+        submit: page.t.get("save"),
+        with_title,
+        form,
+        languages: POST_LANGUAGES,
+        errors,
+        preview: None,
+        page,
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, String)>,
+    page: PageContext,
+) -> Response {
+    let me = match page.require_account() {
+        Ok(account) => account.actor.id,
+        Err(response) => return *response,
+    };
+    let target = match target(&state, &page, &kind, &id).await {
+        Ok(t) => t,
+        Err(response) => return *response,
+    };
+    if target.author_id() != me {
+        return ErrorPage::response(
+            &page,
+            StatusCode::FORBIDDEN,
+            page.t.get("error-forbidden-text"),
+        );
+    }
+    let form = match &target {
+        Target::Post(p) => PostForm {
+            title: p.title.clone(),
+            body: p.source.clone(),
+            link: p.link_url.clone().unwrap_or_default(),
+            language: p.language.clone().unwrap_or_default(),
+            ..PostForm::default()
+        },
+        Target::Comment(c) => PostForm {
+            body: c.source.clone(),
+            ..PostForm::default()
+        },
+    };
+    render(&edit_page(page, &target, form, FieldErrors::default()))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, String)>,
+    Submitted { page, form }: Submitted<PostForm>,
+) -> Response {
+    let me = match page.require_account() {
+        Ok(account) => account.actor.clone(),
+        Err(response) => return *response,
+    };
+    let target = match target(&state, &page, &kind, &id).await {
+        Ok(t) => t,
+        Err(response) => return *response,
+    };
+    if let Some(html) = form.preview_html() {
+        let mut body = edit_page(page, &target, form.kept(), FieldErrors::default());
+        body.preview = Some(html);
+        return render(&body);
+    }
+    let config = state.config.clone();
+    let draft = form.draft();
+    let edited = target.clone();
+    match state
+        .db
+        .run(move |conn| content::edit(conn, &config, &me, &edited, &draft))
+        .await
+    {
+        Ok(updated) => redirect_with(&state, &place_of(&updated), "flash-edited"),
+        Err(e @ Error::Invalid { .. }) => {
+            let errors = FieldErrors::from_error(&page, &e);
+            let body = render(&edit_page(page, &target, form.kept(), errors));
+            (status_of(&e), body).into_response()
+        }
+        Err(e) => ErrorPage::from_error(&page, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "confirm_delete.html")]
+struct ConfirmDeletePage {
+    page: PageContext,
+    heading: String,
+    excerpt: String,
+    action: String,
+    back: String,
+}
+
+/// Asks before deleting (the delete button of a page leads here).
+pub async fn delete_form(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, String)>,
+    page: PageContext,
+) -> Response {
+    if let Err(response) = page.require_account() {
+        return *response;
+    }
+    let target = match target(&state, &page, &kind, &id).await {
+        Ok(t) => t,
+        Err(response) => return *response,
+    };
+    let (heading, excerpt, action) = match &target {
+        Target::Post(p) => (
+            page.t.get("delete-post-title"),
+            p.title.clone(),
+            format!("/post/{}/delete", p.id),
+        ),
+        Target::Comment(c) => (
+            page.t.get("delete-comment-title"),
+            text::plain_text(&c.content_html)
+                .chars()
+                .take(200)
+                .collect(),
+            format!("/comment/{}/delete", c.id),
+        ),
+    };
+    render(&ConfirmDeletePage {
+        heading,
+        excerpt,
+        action,
+        back: place_of(&target),
+        page,
+    })
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, String)>,
+    Submitted { page, .. }: Submitted<super::pages::EmptyForm>,
+) -> Response {
+    let me = match page.require_account() {
+        Ok(account) => account.actor.clone(),
+        Err(response) => return *response,
+    };
+    let target = match target(&state, &page, &kind, &id).await {
+        Ok(t) => t,
+        Err(response) => return *response,
+    };
+    let config = state.config.clone();
+    let deleted = target.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            content::delete(conn, &config, &me, &deleted)?;
+            content::community_of(conn, &deleted)
+        })
+        .await;
+    match (result, &target) {
+        (Ok(community), Target::Post(_)) => {
+            let back = match community {
+                Some(c) if c.actor.local => format!("/c/{}", c.actor.username),
+                _ => "/".to_string(),
+            };
+            redirect_with(&state, &back, "flash-post-deleted")
+        }
+        (Ok(_), Target::Comment(c)) => redirect_with(
+            &state,
+            &format!("/post/{}", c.post_id),
+            "flash-comment-deleted",
+        ),
+        (Err(e), _) => ErrorPage::from_error(&page, &e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LikeForm {
+    #[serde(default)]
+    undo: String,
+}
+
+pub async fn like(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, String)>,
+    Submitted { page, form }: Submitted<LikeForm>,
+) -> Response {
+    let me = match page.require_account() {
+        Ok(account) => account.actor.clone(),
+        Err(response) => return *response,
+    };
+    let target = match target(&state, &page, &kind, &id).await {
+        Ok(t) => t,
+        Err(response) => return *response,
+    };
+    let undo = !form.undo.is_empty();
+    let config = state.config.clone();
+    let liked = target.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            if undo {
+                content::unlike(conn, &config, &me, &liked)
+            } else {
+                content::like(conn, &config, &me, &liked)
+            }
+        })
+        .await;
+    match result {
+        Ok(()) => redirect_with(
+            &state,
+            &place_of(&target),
+            if undo { "flash-unliked" } else { "flash-liked" },
+        ),
+        Err(e) => ErrorPage::from_error(&page, &e),
+    }
+}

@@ -1,0 +1,186 @@
+// End-to-end flows of the web interface in headless Chromium, with an
+// axe-core audit (WCAG 2.1 A/AA) of every main page in light and dark
+// schemes, a keyboard-only compose-and-post pass, and screenshots.
+//
+// Run by tests/browser.rs against a fresh instance:
+//   RECOLTE_BASE=http://localhost:PORT SCREENSHOTS=DIR node tests/browser/flows.mjs
+// Exits 1 when a flow breaks or a serious or critical violation is found.
+
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BASE = process.env.RECOLTE_BASE;
+const SHOTS = process.env.SCREENSHOTS || 'screenshots';
+const CHROMIUM = process.env.RECOLTE_CHROMIUM || '/usr/bin/chromium';
+if (!BASE) throw new Error('RECOLTE_BASE is not set');
+mkdirSync(SHOTS, { recursive: true });
+
+const failures = [];
+function check(condition, what) {
+  if (!condition) failures.push(what);
+  console.log(`${condition ? 'ok  ' : 'FAIL'} ${what}`);
+}
+
+/** Audits the current page; serious and critical violations fail the run. */
+async function audit(page, label) {
+  // The page's own CSP forbids injected scripts; the context bypasses it.
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));
+  for (const v of result.violations) {
+    const where = v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ');
+    const line = `${label}: [${v.impact}] ${v.id} ${v.help} (${where})`;
+    if (v.impact === 'serious' || v.impact === 'critical') failures.push(line);
+    console.log(`axe ${line}`);
+  }
+  console.log(`axe ${label}: ${result.passes.length} rules pass, ${result.violations.length} violations`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** Presses Tab until the element with this id has the focus. */
+async function tabTo(page, id) {
+  for (let i = 0; i < 80; i++) {
+    if (await page.evaluate(() => document.activeElement && document.activeElement.id) === id) return true;
+    await page.keyboard.press('Tab');
+  }
+  return false;
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+try {
+  for (const scheme of ['light', 'dark']) {
+    const context = await browser.newContext({ colorScheme: scheme, locale: 'fr-FR', bypassCSP: true });
+    const page = await context.newPage();
+    const user = `lea_${scheme}`;
+    const community = `climat_${scheme}`;
+
+    // A visitor.
+    for (const [path, name] of [['/', 'welcome'], ['/communities', 'directory'], ['/login', 'login'], ['/signup', 'signup'], ['/nulle-part', 'not-found']]) {
+      await page.goto(BASE + path);
+      await audit(page, `${scheme} visitor ${path}`);
+      await shot(page, `${scheme}-visitor-${name}`);
+    }
+    check(await page.locator('html').getAttribute('lang') === 'fr', `${scheme}: French by default`);
+
+    // Sign up, log in.
+    await page.goto(BASE + '/signup');
+    await page.fill('#username', user);
+    await page.fill('#email', `${user}@example.org`);
+    await page.fill('#password', 'un mot de passe');
+    await page.click('main form button[type=submit]');
+    check((await page.textContent('main')).includes(`Bienvenue, ${user}`), `${scheme}: sign-up`);
+    await page.goto(BASE + '/login');
+    await page.fill('#login', user);
+    await page.fill('#password', 'un mot de passe');
+    await page.click('main form button[type=submit]');
+    check((await page.textContent('main')).includes('Bonjour'), `${scheme}: log-in`);
+    await audit(page, `${scheme} member /`);
+
+    // A community, with a refused input first.
+    await page.goto(BASE + '/communities/new');
+    await page.fill('#title', 'Climat et transition');
+    await page.fill('#name', 'x');
+    await page.click('main form button[type=submit]');
+    check(await page.locator('#name-error').isVisible(), `${scheme}: error next to the field`);
+    check(await page.inputValue('#title') === 'Climat et transition', `${scheme}: input kept`);
+    await audit(page, `${scheme} member form error`);
+    await shot(page, `${scheme}-form-error`);
+    await page.fill('#name', community);
+    await page.fill('#description', 'Retours d’expérience des chargés de mission climat.');
+    await page.click('main form button[type=submit]');
+    check(page.url().endsWith(`/c/${community}`), `${scheme}: community created`);
+    check((await page.textContent('.flash')).includes('La communauté est créée'), `${scheme}: creation confirmed`);
+    await page.click('text=Rejoindre');
+    check((await page.textContent('.flash')).includes('Vous avez rejoint'), `${scheme}: joined`);
+    await audit(page, `${scheme} member community`);
+
+    // Keyboard only: from the skip link to a published post.
+    await page.goto(BASE + `/c/${community}/submit`);
+    await page.keyboard.press('Tab');
+    check(await page.evaluate(() => document.activeElement.className) === 'skip', `${scheme}: skip link first`);
+    await page.keyboard.press('Enter');
+    check(await tabTo(page, 'title'), `${scheme}: keyboard reaches the title`);
+    await page.keyboard.type('Bilan carbone 2026');
+    check(await tabTo(page, 'body'), `${scheme}: keyboard reaches the text`);
+    await page.keyboard.type('Un **bilan** partagé :\n\n- mesures\n- actions');
+    await audit(page, `${scheme} member compose`);
+    await shot(page, `${scheme}-compose`);
+    // Tab past the link and language to the publish button.
+    let onPublish = false;
+    for (let i = 0; i < 10 && !onPublish; i++) {
+      await page.keyboard.press('Tab');
+      onPublish = await page.evaluate(() => document.activeElement.tagName === 'BUTTON' && document.activeElement.textContent.trim() === 'Publier');
+    }
+    check(onPublish, `${scheme}: keyboard reaches Publish`);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/post\/\d+$/);
+    check(await page.locator('.content strong', { hasText: 'bilan' }).count() === 1, `${scheme}: Markdown rendered`);
+    const post = page.url();
+
+    // Comment, reply, like.
+    await page.fill('#comment-body', 'Premier retour');
+    await page.click('.thread > form button[type=submit]');
+    check((await page.textContent('.flash')).includes('commentaire est publié'), `${scheme}: comment`);
+    await page.click('details.reply summary');
+    await page.fill('details.reply[open] textarea', 'Une réponse');
+    await page.click('details.reply[open] button[type=submit]');
+    check(await page.locator('article.comment.depth-1').count() === 1, `${scheme}: threaded reply`);
+    await page.click('.post-actions button');
+    check((await page.textContent('.post-actions')).includes('J’aime (1)'), `${scheme}: like`);
+    await audit(page, `${scheme} member post`);
+    await shot(page, `${scheme}-post`);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, `${scheme}-post-phone`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    for (const [path, name] of [[`/u/${user}`, 'profile'], ['/communities', 'directory-member'], ['/follow', 'follow'], ['/notifications', 'notifications'], [`/c/${community}/settings`, 'community-settings'], ['/settings', 'settings'], [`${new URL(post).pathname}/delete`, 'confirm-delete']]) {
+      await page.goto(BASE + path);
+      await audit(page, `${scheme} member ${path}`);
+      await shot(page, `${scheme}-${name}`);
+    }
+
+    // English, from the account's settings.
+    await page.goto(BASE + '/settings');
+    await page.selectOption('#locale', 'en');
+    await page.click('form[action="/settings"] button[type=submit]');
+    check(await page.locator('html').getAttribute('lang') === 'en', `${scheme}: English after the setting`);
+    check((await page.textContent('.flash')).includes('Your settings are saved'), `${scheme}: settings confirmed`);
+    await page.goto(post);
+    check((await page.textContent('main')).includes('Like (1)'), `${scheme}: post page in English`);
+    await audit(page, `${scheme} member post (en)`);
+    await shot(page, `${scheme}-post-en`);
+    await context.close();
+  }
+
+  // An administrator's page.
+  const admin = process.env.RECOLTE_ADMIN;
+  if (admin) {
+    for (const scheme of ['light', 'dark']) {
+      const context = await browser.newContext({ colorScheme: scheme, locale: 'fr-FR', bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(BASE + '/login');
+      await page.fill('#login', admin);
+      await page.fill('#password', process.env.RECOLTE_ADMIN_PASSWORD);
+      await page.click('main form button[type=submit]');
+      await page.click('a[href="/admin"]');
+      check((await page.textContent('h1')) === 'Administration', `${scheme}: administration page`);
+      await audit(page, `${scheme} admin /admin`);
+      await shot(page, `${scheme}-admin`);
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
+
+console.log(`screenshots in ${SHOTS}`);
+if (failures.length) {
+  console.log(`\n${failures.length} failure(s):\n${failures.join('\n')}`);
+  process.exit(1);
+}
