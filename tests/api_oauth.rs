@@ -828,3 +828,46 @@ async fn consent_page_policy_lets_its_form_reach_the_app_only() {
         assert_eq!(r.headers()["cache-control"], "no-store");
     }
 }
+
+#[tokio::test]
+async fn update_credentials_changes_name_and_presentation_only() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, alice_id) = Api::user(&inst, "alice", "read write").await;
+    let patch = |body: Value| {
+        inst.client
+            .patch(inst.url("/api/v1/accounts/update_credentials"))
+            .bearer_auth(&alice.token)
+            .json(&body)
+            .send()
+    };
+    let r = patch(json!({"display_name": "Alice Martin", "note": "Chargée de mission eau"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let me: Value = r.json().await.unwrap();
+    assert_eq!(me["display_name"], "Alice Martin");
+    assert_eq!(me["source"]["note"], "Chargée de mission eau");
+    // Absent fields stay; too long ones are refused and change nothing.
+    let r = patch(json!({"note": "Eau et rivières"})).await.unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["display_name"],
+        "Alice Martin"
+    );
+    let r = patch(json!({"display_name": "x".repeat(101)}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let a = alice.get(&format!("/api/v1/accounts/{alice_id}")).await;
+    assert_eq!(a.body["display_name"], "Alice Martin");
+    assert_eq!(a.body["note"], "Eau et rivières");
+    let (reader, _) = Api::user(&inst, "bob", "read").await;
+    let r = inst
+        .client
+        .patch(inst.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&reader.token)
+        .json(&json!({"display_name": "B"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}

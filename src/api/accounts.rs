@@ -1,8 +1,9 @@
-//! Accounts: the signed-in one, any known one by id or handle, their
-//! statuses, followers and following (keyset pages), follow and unfollow
-//! (a community is an account with `group: true`: following it joins it),
-//! relationships, requests to follow a locked account, account search,
-//! and registration through an app token.
+//! Accounts: the signed-in one (and changes to its display name and
+//! presentation), any known one by id or handle, their statuses, followers
+//! and following (keyset pages), follow and unfollow (a community is an
+//! account with `group: true`: following it joins it), relationships,
+//! requests to follow a locked account, account search, and registration
+//! through an app token.
 
 use axum::extract::{Path, State};
 use axum::http::Uri;
@@ -17,6 +18,7 @@ use crate::domain::accounts::{self, NewAccount, Role};
 use crate::domain::actors::{self, Actor};
 use crate::domain::follows::{self, FollowList};
 use crate::domain::oauth;
+use crate::domain::profiles;
 use crate::domain::statuses::{self, AccountFacts, StatusFacts, Timeline};
 use crate::error::Error;
 use crate::web::AppState;
@@ -326,4 +328,38 @@ pub async fn reject_request(
     Path(id): Path<String>,
 ) -> ApiResult {
     answer_request(state, auth, id, false).await
+}
+
+/// The signed-in member changes their display name or presentation
+/// (`note`); the professional profile stays as it is. Sent as JSON or a
+/// form (not multipart yet: no avatar or header).
+pub async fn update_credentials(
+    State(state): State<AppState>,
+    auth: Auth,
+    params: Params,
+) -> ApiResult {
+    let account = auth.user("write:accounts")?.clone();
+    let display_name = params.text("display_name");
+    let note = params.text("note");
+    let body = run(&state, move |conn, config| {
+        let current = profiles::of_actor(conn, account.actor.id)?;
+        let changes = profiles::ProfileChanges {
+            display_name: display_name.unwrap_or_else(|| account.actor.display_name.clone()),
+            summary: note.unwrap_or_else(|| account.actor.summary.clone()),
+            structure: current.structure,
+            job_title: current.job_title,
+            territory: current.territory,
+            skills: current.skills,
+        };
+        let (actor, _) = profiles::update(conn, config, &account.actor, &changes)?;
+        let facts = AccountFacts::load(conn, &[actor.id])?;
+        Ok(entities::credential_account(
+            config,
+            &actor,
+            &facts,
+            &account.user.locale,
+        ))
+    })
+    .await?;
+    Ok(Json(body).into_response())
 }

@@ -151,6 +151,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/accounts/verify_credentials",
             get(accounts::verify_credentials),
         ),
+        (
+            "/api/v1/accounts/update_credentials",
+            axum::routing::patch(accounts::update_credentials),
+        ),
         ("/api/v1/accounts/lookup", get(accounts::lookup)),
         ("/api/v1/accounts/search", get(accounts::search)),
         (
