@@ -56,6 +56,21 @@ async fn authorize(
     let (status, html, cookie) = open_page(inst, &query).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Autoriser Test app"));
+    assert!(html.contains("lire votre compte, vos fils et vos notifications"));
+    // The page speaks the visitor's language.
+    let english = inst
+        .client
+        .get(inst.url("/oauth/authorize"))
+        .query(&query)
+        .header("Accept-Language", "en-GB,en;q=0.8")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(english.contains("Authorise Test app"), "{english}");
+    assert!(english.contains("read your account, your feeds and your notifications"));
     let csrf = hidden(&html, "csrf_token");
     let mut form: Vec<(&str, &str)> = query
         .iter()

@@ -70,6 +70,7 @@ pub async fn verify_app(auth: Auth) -> ApiResult {
 struct AuthorizePage {
     page: PageContext,
     app_name: String,
+    /// Catalogue keys of what the asked scopes allow.
     scopes: Vec<&'static str>,
     client_id: String,
     redirect_uri: String,
@@ -86,14 +87,14 @@ struct AuthorizePage {
     code: Option<String>,
 }
 
-/// What a scope lets an app do, in French.
+/// The catalogue key of what a scope lets an app do.
 fn describe(scope: &str) -> &'static str {
     match scope.split(':').next().unwrap_or(scope) {
-        "read" => "lire votre compte, vos fils et vos notifications",
-        "write" => "publier, répondre, aimer et modifier votre compte",
-        "follow" => "suivre des personnes et des communautés, ou cesser de les suivre",
-        "push" => "recevoir vos notifications",
-        _ => "connaître votre identité",
+        "read" => "oauth-scope-read",
+        "write" => "oauth-scope-write",
+        "follow" => "oauth-scope-follow",
+        "push" => "oauth-scope-push",
+        _ => "oauth-scope-profile",
     }
 }
 
@@ -236,7 +237,7 @@ pub async fn authorize_page(
         }
     };
     if params.text("response_type").is_some_and(|r| r != "code") && page.fatal.is_none() {
-        page.fatal = Some("response_type must be code".into());
+        page.fatal = Some(page.page.t.get("oauth-response-type"));
     }
     html(status, &page)
 }
@@ -280,12 +281,12 @@ pub async fn authorize(
     };
     page = with_request(page, &request);
     if form_token.is_empty() || expected != form_token {
-        page.error = Some("Le formulaire a expiré : rechargez la page et recommencez.".into());
+        page.error = Some(page.page.t.get("oauth-expired"));
         return html(StatusCode::FORBIDDEN, &page);
     }
     if params.text("decision").as_deref() == Some("deny") {
         if request.redirect_uri == OOB_URI {
-            page.fatal = Some("Vous avez refusé l’accès à cette application.".into());
+            page.fatal = Some(page.page.t.get("oauth-denied"));
             return html(StatusCode::OK, &page);
         }
         return redirect_back(
@@ -310,7 +311,7 @@ pub async fn authorize(
         Ok(a) => a,
         Err(e) => {
             page.error = Some(match &e {
-                Error::Unauthorized(_) => "Identifiant ou mot de passe incorrect.".into(),
+                Error::Unauthorized(_) => page.page.t.get("login-wrong"),
                 other => public_message(other),
             });
             return html(StatusCode::UNAUTHORIZED, &page);
