@@ -1107,3 +1107,71 @@ async fn a_status_mentioning_an_unknown_community_elsewhere_is_posted_into_it() 
     })
     .await;
 }
+
+/// A home timeline whose followed accounts are quiet: their statuses lie
+/// below the window of newest statuses looked at first, and are found all
+/// the same, in order, page after page.
+#[tokio::test]
+async fn home_finds_statuses_older_than_the_recent_window() {
+    use recolte::domain::content::{self, PostDraft};
+    use recolte::domain::follows;
+    use recolte::domain::statuses::{self, Page, Timeline};
+    let inst = TestInstance::start(&[]).await;
+    let reader = inst.create_user("lecteur").await.actor;
+    let quiet = inst.create_user("discrete").await.actor;
+    let busy = inst.create_user("bavard").await.actor;
+    let draft = |title: String| PostDraft {
+        title,
+        body: "Texte".into(),
+        link: None,
+        language: None,
+    };
+    let (r, q, b) = (reader.clone(), quiet.clone(), busy.clone());
+    inst.with_db(move |conn, config| {
+        follows::follow(conn, config, &r, &q)?;
+        for i in 0..3 {
+            content::create_post(conn, config, &q, None, &draft(format!("Ancien {i}")))?;
+        }
+        // More unrelated statuses than the window holds, all newer.
+        for i in 0..2_100 {
+            content::create_post(conn, config, &b, None, &draft(format!("Bruit {i}")))?;
+        }
+        Ok(())
+    })
+    .await
+    .unwrap();
+    let reader_id = reader.id;
+    let titles = |page: Page| {
+        let inst = &inst;
+        async move {
+            inst.with_db(move |conn, _| statuses::timeline(conn, Timeline::Home(reader_id), &page))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|s| match s.target {
+                    content::Target::Post(p) => (s.row.id, p.title),
+                    content::Target::Comment(c) => (s.row.id, c.source),
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let first = titles(Page {
+        limit: 2,
+        ..Page::default()
+    })
+    .await;
+    assert_eq!(
+        first.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>(),
+        ["Ancien 2", "Ancien 1"]
+    );
+    let rest = titles(Page {
+        limit: 2,
+        max_id: Some(first[1].0),
+        ..Page::default()
+    })
+    .await;
+    assert_eq!(
+        rest.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>(),
+        ["Ancien 0"]
+    );
+}

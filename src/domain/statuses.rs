@@ -114,8 +114,52 @@ pub enum Timeline {
     List { list_id: i64, with_replies: bool },
 }
 
+/// How many of the newest statuses a home or list timeline looks at first.
+const RECENT_WINDOW: i64 = 2_000;
+
 /// A page of a timeline, newest first.
+///
+/// Home and list timelines draw on many authors: answered from the
+/// indexes alone, SQLite gathers every status of every followed account and
+/// sorts them all to keep a page. Such timelines are dense near their top,
+/// so the newest [`RECENT_WINDOW`] statuses below the page's start are
+/// looked at first, and the whole history only when they hold less than a
+/// page.
 pub fn timeline(conn: &mut DbConn, which: Timeline, page: &Page) -> Result<Vec<Status>, Error> {
+    let windowed = matches!(which, Timeline::Home(_) | Timeline::List { .. }) && !page.ascending();
+    if windowed {
+        let newest: Option<i64> = statuses::table
+            .filter(statuses::id.lt(page.max_id.unwrap_or(i64::MAX)))
+            .select(diesel::dsl::max(statuses::id))
+            .first(conn)?;
+        let Some(newest) = newest else {
+            return Ok(vec![]);
+        };
+        let floor = newest - RECENT_WINDOW;
+        let rows = keyset!(timeline_query(which), statuses::id, page)
+            .filter(statuses::id.gt(floor))
+            .load(conn)?;
+        let complete = rows.len() as i64 == page.limit || page.lower().is_some_and(|l| l >= floor);
+        if complete {
+            return load(conn, page.finish(rows));
+        }
+    }
+    let rows = keyset!(timeline_query(which), statuses::id, page).load(conn)?;
+    load(conn, page.finish(rows))
+}
+
+/// A query over the statuses index, built piece by piece.
+type StatusQuery = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::Select<
+        diesel::dsl::Filter<statuses::table, diesel::dsl::Eq<statuses::deleted, bool>>,
+        diesel::dsl::AsSelect<StatusRow, crate::db::MultiBackend>,
+    >,
+    crate::db::MultiBackend,
+>;
+
+/// The statuses a timeline shows, in no order yet.
+fn timeline_query(which: Timeline) -> StatusQuery {
     let mut query = statuses::table
         .filter(statuses::deleted.eq(false))
         .select(StatusRow::as_select())
@@ -162,8 +206,7 @@ pub fn timeline(conn: &mut DbConn, which: Timeline, page: &Page) -> Result<Vec<S
             }
         }
     }
-    let rows = keyset!(query, statuses::id, page).load(conn)?;
-    load(conn, page.finish(rows))
+    query
 }
 
 /// Loads the posts and comments of index rows (two queries), keeping order.
