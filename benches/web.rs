@@ -33,13 +33,14 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Times `REQUESTS` loads of a page (after 20 unmeasured ones); returns
-/// p50, p99 and the page's size in bytes.
-async fn measure(browser: &mut Browser<'_>, path: &str) -> (f64, f64, usize) {
+/// Times `REQUESTS` loads of a page (after 20 unmeasured ones, which must
+/// show `expected`); returns p50, p99 and the page's size in bytes.
+async fn measure(browser: &mut Browser<'_>, path: &str, expected: &str) -> (f64, f64, usize) {
     let mut size = 0;
     for _ in 0..20 {
         let page = browser.get(path).await;
         assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains(expected), "{path} shows {expected}");
         size = page.body.len();
     }
     let mut times = Vec::with_capacity(REQUESTS);
@@ -114,15 +115,20 @@ async fn main() {
         (
             "community page, 50 posts (first page of 20)",
             "/c/climat".to_string(),
+            "n° 30",
         ),
-        ("post with 500 comments", format!("/post/{post_id}")),
+        (
+            "post with 500 comments",
+            format!("/post/{post_id}"),
+            "Réponse 99.4",
+        ),
     ];
     let mut visitor = Browser::new(&alpha, "fr");
     let mut member = Browser::new(&alpha, "fr");
     member.log_in("bea").await;
-    for (name, path) in &pages {
+    for (name, path, expected) in &pages {
         for (viewer, browser) in [("visitor", &mut visitor), ("member", &mut member)] {
-            let (p50, p99, size) = measure(browser, path).await;
+            let (p50, p99, size) = measure(browser, path, expected).await;
             println!("| {name} | {viewer} | {p50:.2} | {p99:.2} | {size} |");
         }
     }
