@@ -1162,6 +1162,35 @@ async fn administrators_approve_pending_sign_ups() {
         .body
         .contains("Aucune inscription n’attend de validation"));
     marc.log_in("marc").await;
+
+    // The federation status: administrators only, each instance with its deliveries.
+    assert_eq!(marc.get("/admin/federation").await.status, 403);
+    let page = admin.get("/admin/federation").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Aucune instance connue pour l’instant"));
+    alpha
+        .with_db(|conn, config| {
+            let ana = recolte::domain::actors::find_local(conn, config, "lucie")?;
+            recolte::delivery_queue::publish(
+                conn,
+                config,
+                &ana,
+                &serde_json::json!({"id": format!("{}/activities/x1", config.base_url()), "type": "Follow"}),
+                "k",
+                vec!["http://partenaire.example/inbox".into()],
+            )
+        })
+        .await
+        .unwrap();
+    let page = admin.get("/admin/federation").await;
+    assert!(
+        page.body.contains("<td>partenaire.example</td>"),
+        "{}",
+        page.body
+    );
+    // (The worker may already have failed once to reach it: no state asserted.)
+    assert!(page.body.contains("<td>Jamais</td>"), "never delivered");
+    assert!(page.body.contains("<td>1</td>"), "one delivery waiting");
 }
 
 #[tokio::test]

@@ -181,3 +181,22 @@ oauth-scope-write = post, answer, like and change your account
 oauth-scope-follow = follow people and communities, or stop following them
 oauth-scope-push = receive your notifications
 oauth-scope-profile = know who you are
+
+admin-federation-title = Federation
+admin-federation-link = Federation status: partner instances and deliveries
+admin-federation-intro = The instances this one exchanges with, and the activities delivered to them. An unreachable instance is retried for about five days; after ten failures and no success for a day it is set aside until it shows up again.
+admin-federation-none = No instance known yet: they will appear as soon as a member follows a person or a community elsewhere.
+admin-instance = Instance
+admin-instance-state = State
+admin-last-success = Last successful delivery
+admin-deliveries-waiting = Waiting
+admin-deliveries-done = Delivered
+admin-deliveries-failed = Given up
+admin-back = Back to administration
+instance-alive = Reachable
+instance-failing = { $count ->
+    [one] { $count } recent failure
+   *[other] { $count } recent failures
+}
+instance-dead = Unreachable since { $since }
+instance-never = Never

@@ -184,3 +184,22 @@ oauth-scope-write = publier, répondre, aimer et modifier votre compte
 oauth-scope-follow = suivre des personnes et des communautés, ou cesser de les suivre
 oauth-scope-push = recevoir vos notifications
 oauth-scope-profile = connaître votre identité
+
+admin-federation-title = Fédération
+admin-federation-link = État de la fédération : instances partenaires et livraisons
+admin-federation-intro = Les instances avec lesquelles celle-ci échange, et les activités qui leur sont livrées. Une instance injoignable est réessayée pendant environ cinq jours ; après dix échecs sans succès depuis un jour, elle est mise de côté jusqu’à ce qu’elle se manifeste.
+admin-federation-none = Aucune instance connue pour l’instant : elles apparaîtront dès qu’un membre suivra une personne ou une communauté d’ailleurs.
+admin-instance = Instance
+admin-instance-state = État
+admin-last-success = Dernière livraison réussie
+admin-deliveries-waiting = En attente
+admin-deliveries-done = Livrées
+admin-deliveries-failed = Abandonnées
+admin-back = Retour à l’administration
+instance-alive = Joignable
+instance-failing = { $count ->
+    [one] { $count } échec récent
+   *[other] { $count } échecs récents
+}
+instance-dead = Injoignable depuis le { $since }
+instance-never = Jamais

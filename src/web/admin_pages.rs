@@ -1,5 +1,6 @@
 //! Administration pages: sign-ups waiting for approval (with the reason
-//! given) and the accounts of the instance. Administrators only.
+//! given), the accounts of the instance, and the federation status of the
+//! remote instances with their deliveries. Administrators only.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -9,6 +10,7 @@ use axum::response::Response;
 use super::community_pages::{next_page, PageQuery, PAGE_SIZE};
 use super::page::{redirect_with, render, ErrorPage, PageContext, Submitted};
 use super::AppState;
+use crate::delivery_queue::{self, InstanceStatus};
 use crate::domain::accounts::{self, Account, Role};
 use crate::domain::listings;
 
@@ -87,6 +89,25 @@ pub async fn approve(
         .await
     {
         Ok(_) => redirect_with(&state, "/admin", "flash-account-approved"),
+        Err(e) => ErrorPage::from_error(&page, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_federation.html")]
+struct FederationPage {
+    page: PageContext,
+    instances: Vec<InstanceStatus>,
+}
+
+/// The remote instances we exchange with: alive, failing or given up on,
+/// their last success, and their deliveries waiting, done and failed.
+pub async fn federation(State(state): State<AppState>, page: PageContext) -> Response {
+    if let Err(response) = administrator(&page) {
+        return *response;
+    }
+    match state.db.run(delivery_queue::status).await {
+        Ok(instances) => render(&FederationPage { page, instances }),
         Err(e) => ErrorPage::from_error(&page, &e),
     }
 }

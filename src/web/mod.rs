@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/profile", post(pages::profile))
         .route("/notifications", get(notification_pages::show))
         .route("/admin", get(admin_pages::show))
+        .route("/admin/federation", get(admin_pages::federation))
         .route("/admin/approve/{username}", post(admin_pages::approve))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/communities", get(community_pages::directory))
