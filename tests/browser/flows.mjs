@@ -172,6 +172,10 @@ try {
       check((await page.textContent('h1')) === 'Administration', `${scheme}: administration page`);
       await audit(page, `${scheme} admin /admin`);
       await shot(page, `${scheme}-admin`);
+      await page.click('a[href="/admin/federation"]');
+      check((await page.textContent('h1')) === 'Fédération', `${scheme}: federation status page`);
+      await audit(page, `${scheme} admin /admin/federation`);
+      await shot(page, `${scheme}-admin-federation`);
       await context.close();
     }
   }
