@@ -124,16 +124,9 @@ async fn follow_list(
     let (ids, body) = run(&state, move |conn, config| {
         actors::by_id(conn, id)?;
         let rows = follows::page(conn, which(id), &page)?;
-        let actor_ids: Vec<i64> = rows.iter().map(|(_, a)| a.id).collect();
-        let facts = AccountFacts::load(conn, &actor_ids)?;
-        let body: Vec<Value> = rows
-            .iter()
-            .map(|(_, a)| entities::account(config, a, &facts))
-            .collect();
-        Ok((
-            rows.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
-            Value::Array(body),
-        ))
+        let shown: Vec<&Actor> = rows.iter().map(|(_, a)| a).collect();
+        let body = entities::accounts(conn, config, &shown)?;
+        Ok((rows.iter().map(|(f, _)| *f).collect::<Vec<_>>(), body))
     })
     .await?;
     Ok(paged(&state, &uri, &ids, body))
@@ -254,12 +247,7 @@ pub async fn search(State(state): State<AppState>, auth: Auth, Query(params): Qu
             Some((n, d)) => actors::find_by_handle(conn, n, d)?.into_iter().collect(),
             None => actors::search_by_name(conn, name, limit)?,
         };
-        let ids: Vec<i64> = found.iter().map(|a| a.id).collect();
-        let counts = AccountFacts::load(conn, &ids)?;
-        Ok(found
-            .iter()
-            .map(|a| entities::account(config, a, &counts))
-            .collect::<Vec<_>>())
+        entities::accounts(conn, config, &found.iter().collect::<Vec<_>>())
     })
     .await?;
     Ok(Json(body).into_response())
@@ -283,12 +271,11 @@ pub async fn follow_requests(State(state): State<AppState>, auth: Auth) -> ApiRe
     let me = auth.user("read:follows")?.actor.id;
     let body = run(&state, move |conn, config| {
         let pending = follows::pending_requests(conn, me)?;
-        let ids: Vec<i64> = pending.iter().map(|(_, a)| a.id).collect();
-        let counts = AccountFacts::load(conn, &ids)?;
-        Ok(pending
-            .iter()
-            .map(|(_, a)| entities::account(config, a, &counts))
-            .collect::<Vec<_>>())
+        entities::accounts(
+            conn,
+            config,
+            &pending.iter().map(|(_, a)| a).collect::<Vec<_>>(),
+        )
     })
     .await?;
     Ok(Json(body).into_response())

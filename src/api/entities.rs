@@ -7,6 +7,7 @@
 use serde_json::{json, Value};
 
 use crate::config::Config;
+use crate::db::DbConn;
 use crate::domain::actors::{Actor, ActorKind};
 use crate::domain::content::Target;
 use crate::domain::follows::{Follow, FollowState};
@@ -14,10 +15,20 @@ use crate::domain::notifications::Notification;
 use crate::domain::oauth::{App, IssuedToken};
 use crate::domain::statuses::{AccountFacts, Status, StatusFacts};
 use crate::domain::text;
+use crate::error::Error;
 
 /// A date as Mastodon writes it: `2026-11-29T07:00:00.000Z`.
 pub fn date(at: chrono::NaiveDateTime) -> String {
     at.and_utc().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Accounts as a JSON array, their counts loaded in one go.
+pub fn accounts(conn: &mut DbConn, config: &Config, actors: &[&Actor]) -> Result<Value, Error> {
+    let ids: Vec<i64> = actors.iter().map(|a| a.id).collect();
+    let facts = AccountFacts::load(conn, &ids)?;
+    Ok(Value::Array(
+        actors.iter().map(|a| account(config, a, &facts)).collect(),
+    ))
 }
 
 /// An account. `facts` gives the counts (missing ones are 0).

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::{entities, paged, path_id, run, ApiResult, Auth, Params, Query};
 use crate::domain::lists::{self, List, ListDraft};
-use crate::domain::statuses::{self, AccountFacts, StatusFacts, Timeline};
+use crate::domain::statuses::{self, StatusFacts, Timeline};
 use crate::web::AppState;
 
 fn list_json(list: &List) -> Value {
@@ -104,13 +104,8 @@ pub async fn accounts(
     let page = params.page()?;
     let (ids, body) = run(&state, move |conn, config| {
         let members = lists::members(conn, me, id, &page)?;
-        let ids: Vec<i64> = members.iter().map(|a| a.id).collect();
-        let counts = AccountFacts::load(conn, &ids)?;
-        let body: Vec<Value> = members
-            .iter()
-            .map(|a| entities::account(config, a, &counts))
-            .collect();
-        Ok((ids, Value::Array(body)))
+        let body = entities::accounts(conn, config, &members.iter().collect::<Vec<_>>())?;
+        Ok((members.iter().map(|a| a.id).collect::<Vec<_>>(), body))
     })
     .await?;
     Ok(paged(&state, &uri, &ids, body))

@@ -6,12 +6,12 @@
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::{entities, run, ApiError, ApiResult, Auth, Query};
 use crate::activitypub::resolve;
 use crate::domain::actors::{self, Actor};
-use crate::domain::statuses::{self, AccountFacts, StatusFacts};
+use crate::domain::statuses::{self, StatusFacts};
 use crate::error::Error;
 use crate::web::AppState;
 
@@ -115,12 +115,10 @@ pub async fn search(State(state): State<AppState>, auth: Auth, Query(params): Qu
         vec![]
     };
     let body = run(&state, move |conn, config| {
-        let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
-        let counts = AccountFacts::load(conn, &ids)?;
         let found = statuses::by_ids(conn, &status_ids)?;
         let facts = StatusFacts::load(conn, &found, viewer)?;
         Ok(json!({
-            "accounts": accounts.iter().map(|a| entities::account(config, a, &counts)).collect::<Vec<Value>>(),
+            "accounts": entities::accounts(conn, config, &accounts.iter().collect::<Vec<_>>())?,
             "statuses": entities::statuses(config, &found, &facts),
             "hashtags": [],
         }))

@@ -14,7 +14,7 @@ use crate::activitypub::resolve;
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::domain::content::{self, Target};
-use crate::domain::statuses::{self, AccountFacts, NewStatus, Status, StatusFacts, Timeline};
+use crate::domain::statuses::{self, NewStatus, Status, StatusFacts, Timeline};
 use crate::error::Error;
 use crate::web::AppState;
 
@@ -317,16 +317,12 @@ pub async fn favourited_by(
     let (keys, body) = run(&state, move |conn, config| {
         let status = statuses::by_id(conn, id)?;
         let rows = statuses::likers(conn, &status, &page)?;
-        let ids: Vec<i64> = rows.iter().map(|(_, a)| a.id).collect();
-        let counts = AccountFacts::load(conn, &ids)?;
-        let body: Vec<Value> = rows
-            .iter()
-            .map(|(_, a)| entities::account(config, a, &counts))
-            .collect();
-        Ok((
-            rows.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
-            Value::Array(body),
-        ))
+        let body = entities::accounts(
+            conn,
+            config,
+            &rows.iter().map(|(_, a)| a).collect::<Vec<_>>(),
+        )?;
+        Ok((rows.iter().map(|(k, _)| *k).collect::<Vec<_>>(), body))
     })
     .await?;
     Ok(paged(&state, &uri, &keys, body))
