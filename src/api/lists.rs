@@ -117,14 +117,7 @@ pub async fn add_accounts(
     Path(id): Path<String>,
     params: Params,
 ) -> ApiResult {
-    let me = auth.user("write:lists")?.actor.id;
-    let id = path_id(&id)?;
-    let accounts = account_ids(&params)?;
-    run(&state, move |conn, _| {
-        lists::add_members(conn, me, id, &accounts)
-    })
-    .await?;
-    Ok(Json(json!({})).into_response())
+    change_members(state, auth, id, params, true).await
 }
 
 pub async fn remove_accounts(
@@ -133,11 +126,26 @@ pub async fn remove_accounts(
     Path(id): Path<String>,
     params: Params,
 ) -> ApiResult {
+    change_members(state, auth, id, params, false).await
+}
+
+/// Adds accounts to a list (`add`) or takes them out.
+async fn change_members(
+    state: AppState,
+    auth: Auth,
+    id: String,
+    params: Params,
+    add: bool,
+) -> ApiResult {
     let me = auth.user("write:lists")?.actor.id;
     let id = path_id(&id)?;
     let accounts = account_ids(&params)?;
     run(&state, move |conn, _| {
-        lists::remove_members(conn, me, id, &accounts)
+        if add {
+            lists::add_members(conn, me, id, &accounts)
+        } else {
+            lists::remove_members(conn, me, id, &accounts)
+        }
     })
     .await?;
     Ok(Json(json!({})).into_response())
