@@ -66,6 +66,8 @@ pub struct Config {
     pub instance_name: String,
     pub instance_description: String,
     pub registration_mode: RegistrationMode,
+    /// Largest image accepted as an upload (media, avatar, header), in bytes.
+    pub media_max_bytes: u32,
 }
 
 /// A configuration error naming the setting at fault.
@@ -99,6 +101,7 @@ const KEYS: &[&str] = &[
     "instance.name",
     "instance.description",
     "instance.registration_mode",
+    "media.max_bytes",
 ];
 
 fn env_name(key: &str) -> String {
@@ -264,6 +267,7 @@ impl Config {
             },
             None => RegistrationMode::Open,
         };
+        let media_max_bytes = number("media.max_bytes", 1024, 100 * 1024 * 1024, 10 * 1024 * 1024)?;
         Ok(Config {
             domain,
             bind,
@@ -279,6 +283,7 @@ impl Config {
             instance_name,
             instance_description,
             registration_mode,
+            media_max_bytes,
         })
     }
 

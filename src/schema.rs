@@ -297,6 +297,27 @@ diesel::table! {
     }
 }
 
+// --- Media attachments (migration 000006) ---
+diesel::table! {
+    media (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        status_id -> Nullable<BigInt>,
+        file_name -> Nullable<Text>,
+        remote_url -> Nullable<Text>,
+        content_type -> Text,
+        description -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        focus_x -> Double,
+        focus_y -> Double,
+        byte_size -> BigInt,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+// --- end media ---
+
 diesel::joinable!(users -> actors (actor_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(person_profiles -> actors (actor_id));
@@ -332,4 +353,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     lists,
     list_members,
     login_failures,
+    media,
 );

@@ -289,3 +289,96 @@ async fn lemmy_and_mastodon_activities_are_handled() {
         .unwrap()
         .is_deleted());
 }
+
+// --- Media attachments ---
+
+/// The images of a stored post: (url, type, alt text).
+async fn images_of(on: &TestInstance, ap_id: &str) -> Vec<(String, String, String)> {
+    let target = find(on, ap_id).await.expect("the post is stored");
+    on.with_db(move |conn, config| {
+        Ok(recolte::domain::media::of_target(conn, &target)?
+            .into_iter()
+            .map(|m| (m.url(config), m.content_type, m.description))
+            .collect())
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn attachments_of_mastodon_and_lemmy_are_kept_as_references() {
+    let alpha = TestInstance::start(&[]).await;
+    let member = alpha.create_user("membre").await.actor;
+    let key = member.public_key_pem.clone();
+    let admin = seed(
+        &alpha,
+        "http://mastodon.example.org/users/admin",
+        "Person",
+        &key,
+    )
+    .await;
+    let group = seed(
+        &alpha,
+        "https://enterprise.lemmy.ml/c/tenforward",
+        "Group",
+        &key,
+    )
+    .await;
+    seed(
+        &alpha,
+        "https://enterprise.lemmy.ml/u/picard",
+        "Person",
+        &key,
+    )
+    .await;
+    for target in [admin, group] {
+        let m = member.clone();
+        alpha
+            .with_db(move |conn, config| follows::follow(conn, config, &m, &target))
+            .await
+            .unwrap();
+    }
+
+    // Mastodon: a status with a JPEG Document (no alt text).
+    let path = "mastodon/activities/mastodon-create-with-attachment.json";
+    assert_eq!(feed(&alpha, path).await, 202);
+    let status = fixture(path)["object"]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        images_of(&alpha, &status).await,
+        vec![(
+            "http://mastodon.example.org/system/media_attachments/files/000/000/002/original/334ce029e7bfb920.jpg".to_string(),
+            "image/jpeg".to_string(),
+            String::new()
+        )]
+    );
+
+    // Lemmy: a Page with an Image and a Link: the image is an attachment,
+    // the link stays the post's link.
+    let page = fixture("lemmy/objects/page_image_and_link.json");
+    let create = json!({
+        "id": "https://enterprise.lemmy.ml/activities/create/page-image",
+        "type": "Create",
+        "actor": "https://enterprise.lemmy.ml/u/picard",
+        "to": page["to"],
+        "cc": [],
+        "object": page,
+    });
+    assert_eq!(feed_json(&alpha, create).await, 202);
+    assert_eq!(
+        images_of(&alpha, "https://enterprise.lemmy.ml/post/55999").await,
+        vec![(
+            "https://enterprise.lemmy.ml/pictrs/image/eOtYb9iEiB.png".to_string(),
+            "image/png".to_string(),
+            String::new()
+        )]
+    );
+    let Some(Target::Post(post)) = find(&alpha, "https://enterprise.lemmy.ml/post/55999").await
+    else {
+        panic!("the Lemmy page became a post");
+    };
+    assert_eq!(
+        post.link_url.as_deref(),
+        Some("https://example.com/some-article")
+    );
+}
+// --- end media ---

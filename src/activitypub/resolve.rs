@@ -10,6 +10,7 @@ use crate::delivery_queue::instance_domain;
 use crate::domain::actors::{self, Actor, ActorKind, RemoteActor};
 use crate::domain::communities;
 use crate::domain::content::{self, Incoming, Target};
+use crate::domain::media::RemoteMedia;
 use crate::error::Error;
 use crate::web::AppState;
 
@@ -300,6 +301,7 @@ pub async fn incoming(
         in_reply_to,
         published: when(object.published).unwrap_or_else(crate::domain::now),
         updated: when(object.updated),
+        images: RemoteMedia::from_attachments(&object.attachments),
     })
 }
 

@@ -11,6 +11,7 @@ use crate::db::DbConn;
 use crate::domain::actors::{Actor, ActorKind};
 use crate::domain::content::Target;
 use crate::domain::follows::{Follow, FollowState};
+use crate::domain::media::Media;
 use crate::domain::notifications::Notification;
 use crate::domain::oauth::{App, IssuedToken};
 use crate::domain::statuses::{AccountFacts, Status, StatusFacts};
@@ -146,13 +147,49 @@ pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<V
         "pinned": pinned,
         "reblog": null,
         "application": null,
-        "media_attachments": [],
+        "media_attachments": facts
+            .media
+            .get(&id)
+            .map(|list| list.iter().map(|m| media_attachment(config, m)).collect::<Vec<_>>())
+            .unwrap_or_default(),
         "mentions": mentions,
         "tags": [],
         "emojis": [],
         "card": null,
         "poll": null,
     }))
+}
+
+/// An image attachment; its `meta` has the size when known.
+pub fn media_attachment(config: &Config, m: &Media) -> Value {
+    let url = m.url(config);
+    let meta = match (m.width, m.height) {
+        (Some(w), Some(h)) => {
+            let size = json!({
+                "width": w,
+                "height": h,
+                "size": format!("{w}x{h}"),
+                "aspect": f64::from(w) / f64::from(h),
+            });
+            json!({
+                "original": size,
+                "small": size,
+                "focus": { "x": m.focus_x, "y": m.focus_y },
+            })
+        }
+        _ => json!({ "focus": { "x": m.focus_x, "y": m.focus_y } }),
+    };
+    json!({
+        "id": m.id.to_string(),
+        "type": "image",
+        "url": url,
+        "preview_url": url,
+        "remote_url": m.remote_url,
+        "text_url": null,
+        "meta": meta,
+        "description": if m.description.is_empty() { None } else { Some(&m.description) },
+        "blurhash": null,
+    })
 }
 
 /// A page of statuses, in order.

@@ -19,6 +19,7 @@
 //! - `notifications.rs`: notifications, their unread count, and markers.
 //! - `search.rs`: search v2 (accounts by handle, URL or name; statuses by
 //!   URL), resolving unknown ones through federation.
+//! - `media.rs`: uploading images and describing them.
 //! - `entities.rs`: every conversion from stored rows to Mastodon JSON.
 //! - `streaming.rs`: the WebSocket streams (user, notifications, public).
 //! - `rate_limit.rs`: requests per token or address, `429` past the limit.
@@ -44,6 +45,7 @@ mod accounts;
 mod entities;
 mod instance;
 mod lists;
+mod media;
 mod notifications;
 mod oauth;
 mod rate_limit;
@@ -153,7 +155,7 @@ pub fn router() -> Router<AppState> {
         ),
         (
             "/api/v1/accounts/update_credentials",
-            axum::routing::patch(accounts::update_credentials),
+            uploads(axum::routing::patch(accounts::update_credentials)),
         ),
         ("/api/v1/accounts/lookup", get(accounts::lookup)),
         ("/api/v1/accounts/search", get(accounts::search)),
@@ -230,6 +232,12 @@ pub fn router() -> Router<AppState> {
             "/api/v1/notifications/{id}/dismiss",
             post(notifications::dismiss),
         ),
+        // --- Media attachments (uploads lift the router's body limit:
+        // `Params` bounds them by `media.max_bytes`) ---
+        ("/api/v1/media", uploads(post(media::upload))),
+        ("/api/v2/media", uploads(post(media::upload))),
+        ("/api/v1/media/{id}", get(media::show).put(media::describe)),
+        // --- end media ---
     ];
     let limiter = Arc::new(rate_limit::RateLimiter::default());
     routes
@@ -245,6 +253,12 @@ pub fn router() -> Router<AppState> {
         .layer(middleware::from_fn(move |req, next| {
             rate_limit::limit(limiter.clone(), req, next)
         }))
+}
+
+/// A route that takes uploads: no router body limit, `Params` bounds
+/// each part.
+fn uploads(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route.layer(axum::extract::DefaultBodyLimit::disable())
 }
 
 /// An API error answer: `{"error": "..."}` (and `details` for invalid input).
@@ -308,10 +322,19 @@ impl IntoResponse for ApiError {
 
 pub type ApiResult = Result<Response, ApiError>;
 
-/// Request parameters from the query string and the body (JSON or form),
-/// read leniently as Mastodon does; the body wins over the query.
+/// Request parameters from the query string and the body (JSON, form or
+/// multipart), read leniently as Mastodon does; the body wins over the
+/// query. Files of a multipart body are kept apart, by field name.
 #[derive(Debug, Default)]
-pub struct Params(Map<String, Value>);
+pub struct Params(
+    Map<String, Value>,
+    std::collections::HashMap<String, Vec<u8>>,
+);
+
+/// Longest text field of a multipart body, in bytes.
+const MULTIPART_TEXT_MAX: usize = 64 * 1024;
+/// Most fields in a multipart body.
+const MULTIPART_FIELDS_MAX: usize = 64;
 
 impl Params {
     fn add_pairs<'a>(
@@ -409,6 +432,74 @@ impl Params {
         }
     }
 
+    /// Whether a parameter was sent at all (`key` or `key[]`).
+    pub fn has(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    /// The bytes of an uploaded file (multipart bodies only).
+    pub fn file(&self, key: &str) -> Option<&[u8]> {
+        self.1.get(key).map(Vec::as_slice)
+    }
+
+    /// Reads a multipart body: text fields as form fields, files (fields
+    /// with a file name) apart, each at most `file_max` bytes (`413`).
+    async fn add_multipart(
+        &mut self,
+        req: Request,
+        state: &AppState,
+        file_max: usize,
+    ) -> Result<(), ApiError> {
+        let bad = |e: axum::extract::multipart::MultipartError| {
+            ApiError::new(
+                e.status(),
+                format!("invalid multipart body: {}", e.body_text()),
+            )
+        };
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+        let mut count = 0;
+        while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+            count += 1;
+            if count > MULTIPART_FIELDS_MAX {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("at most {MULTIPART_FIELDS_MAX} fields are accepted"),
+                ));
+            }
+            let name = field.name().unwrap_or_default().to_string();
+            let is_file = field.file_name().is_some();
+            let max = if is_file {
+                file_max
+            } else {
+                MULTIPART_TEXT_MAX
+            };
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if bytes.len() + chunk.len() > max {
+                    return Err(ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        format!("{name} is too large: at most {max} bytes are accepted"),
+                    ));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if is_file {
+                self.1.insert(name, bytes);
+            } else {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        format!("{name} must be UTF-8 text"),
+                    )
+                })?;
+                self.add_pairs(std::iter::once((name.into(), text.into())));
+            }
+        }
+        Ok(())
+    }
+
     /// `limit`: `default` when absent, clamped to `1..=max`.
     pub fn limit(&self, default: i64, max: i64) -> Result<i64, ApiError> {
         match self.text("limit").filter(|t| !t.is_empty()) {
@@ -442,9 +533,15 @@ impl FromRequest<AppState> for Params {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_ascii_lowercase();
-        let body = axum::body::Bytes::from_request(req, state)
+        if content_type.starts_with("multipart/form-data") {
+            let file_max = state.config.media_max_bytes as usize;
+            params.add_multipart(req, state, file_max).await?;
+            return Ok(params);
+        }
+        // Bounded here, not by the router: upload routes lift its limit.
+        let body = axum::body::to_bytes(req.into_body(), crate::activitypub::inbox::MAX_BODY_BYTES)
             .await
-            .map_err(|e| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, e.body_text()))?;
+            .map_err(|e| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()))?;
         if body.is_empty() {
             return Ok(params);
         }
@@ -466,7 +563,7 @@ impl FromRequest<AppState> for Params {
         } else {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "send parameters as JSON or as a form",
+                "send parameters as JSON, as a form or as multipart",
             ));
         }
         Ok(params)

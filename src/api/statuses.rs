@@ -14,6 +14,7 @@ use crate::activitypub::resolve;
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::domain::content::{self, Target};
+use crate::domain::media;
 use crate::domain::statuses::{self, NewStatus, Status, StatusFacts, Timeline};
 use crate::error::Error;
 use crate::web::AppState;
@@ -63,12 +64,6 @@ pub async fn create(
             "only public statuses are supported for now",
         ));
     }
-    if !params.list("media_ids").is_empty() {
-        return Err(ApiError::invalid(
-            "media_ids",
-            "media attachments are not supported yet",
-        ));
-    }
     if params.text("scheduled_at").is_some_and(|s| !s.is_empty()) {
         return Err(ApiError::invalid(
             "scheduled_at",
@@ -79,6 +74,7 @@ pub async fn create(
         text: params.text("status").unwrap_or_default(),
         in_reply_to: params.id("in_reply_to_id")?,
         language: params.text("language").filter(|l| !l.is_empty()),
+        media_ids: media::parse_ids(&params.list("media_ids"))?,
     };
     if new.in_reply_to.is_none() {
         learn_mentioned(&state, &new.text).await;
@@ -339,9 +335,21 @@ pub async fn edit(
     let id = path_id(&id)?;
     let text = params.text("status").unwrap_or_default();
     let language = params.text("language").filter(|l| !l.is_empty());
+    let media_ids = params
+        .has("media_ids")
+        .then(|| media::parse_ids(&params.list("media_ids")))
+        .transpose()?;
     let body = run(&state, move |conn, config| {
         let status = statuses::by_id(conn, id)?;
-        let edited = statuses::edit(conn, config, &account, &status, &text, language)?;
+        let edited = statuses::edit(
+            conn,
+            config,
+            &account,
+            &status,
+            &text,
+            language,
+            media_ids.as_deref(),
+        )?;
         status_json(conn, config, &edited, Some(account.actor.id))
     })
     .await?;
@@ -386,7 +394,7 @@ pub async fn history(
             "created_at": if at.is_null() { full["created_at"].clone() } else { at },
             "account": full["account"],
             "poll": null,
-            "media_attachments": [],
+            "media_attachments": full["media_attachments"],
             "emojis": [],
         }]))
     })

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::actors::{self as actors_dom, Actor};
 use super::communities::{self, Community, MembershipPolicy};
 use super::follows::{self, FollowState};
+use super::media::{self, RemoteMedia};
 use super::text;
 use crate::activitypub::{ids, objects};
 use crate::config::Config;
@@ -309,6 +310,18 @@ pub fn create_post(
     community: Option<&Community>,
     draft: &PostDraft,
 ) -> Result<Post, Error> {
+    create_post_with_media(conn, config, author, community, draft, &[])
+}
+
+/// A local member writes a post with images (their uploads, in order).
+pub fn create_post_with_media(
+    conn: &mut DbConn,
+    config: &Config,
+    author: &Actor,
+    community: Option<&Community>,
+    draft: &PostDraft,
+    media_ids: &[i64],
+) -> Result<Post, Error> {
     if !author.local {
         return Err(Error::Forbidden("only local members write here".into()));
     }
@@ -338,8 +351,11 @@ pub fn create_post(
             .set(posts::ap_id.eq(ids::post(config, id)))
             .execute(conn)?;
         let post = post_by_id(conn, id)?;
+        let target = Target::Post(post.clone());
+        media::attach(conn, author.id, &target, media_ids)?;
         let group = community.map(|c| &c.actor);
         let create = objects::post(&post, author, group, "Create", &ids::activity(config));
+        let create = with_media(conn, config, &target, create)?;
         distribute(
             conn,
             config,
@@ -363,6 +379,18 @@ pub fn create_comment(
     author: &Actor,
     parent: &Target,
     body: &str,
+) -> Result<Comment, Error> {
+    create_comment_with_media(conn, config, author, parent, body, &[])
+}
+
+/// A local member answers with images (their uploads, in order).
+pub fn create_comment_with_media(
+    conn: &mut DbConn,
+    config: &Config,
+    author: &Actor,
+    parent: &Target,
+    body: &str,
+    media_ids: &[i64],
 ) -> Result<Comment, Error> {
     if !author.local {
         return Err(Error::Forbidden("only local members write here".into()));
@@ -408,6 +436,8 @@ pub fn create_comment(
             .set(comments::ap_id.eq(ids::comment(config, id)))
             .execute(conn)?;
         let comment = comment_by_id(conn, id)?;
+        let target = Target::Comment(comment.clone());
+        media::attach(conn, author.id, &target, media_ids)?;
         let create = objects::comment(
             &comment,
             author,
@@ -419,6 +449,7 @@ pub fn create_comment(
             "Create",
             &ids::activity(config),
         );
+        let create = with_media(conn, config, &target, create)?;
         distribute(
             conn,
             config,
@@ -462,7 +493,7 @@ fn republish(
     let community = community_of(conn, target)?;
     let group = community.as_ref().map(|c| c.actor.clone());
     let author = actors_dom::by_id(conn, target.author_id())?;
-    Ok(match target {
+    let activity = match target {
         Target::Post(p) => objects::post(p, &author, group.as_ref(), kind, &ids::activity(config)),
         Target::Comment(c) => {
             let parent = match c.parent_id {
@@ -482,7 +513,35 @@ fn republish(
                 &ids::activity(config),
             )
         }
-    })
+    };
+    with_media(conn, config, target, activity)
+}
+
+/// Adds a target's images to its outgoing object (in an activity or
+/// alone) as `attachment`s, after any link it already has.
+pub fn with_media(
+    conn: &mut DbConn,
+    config: &Config,
+    target: &Target,
+    mut value: Value,
+) -> Result<Value, Error> {
+    let images = media::of_target(conn, target)?;
+    if images.is_empty() {
+        return Ok(value);
+    }
+    let object = if value.get("object").is_some_and(Value::is_object) {
+        &mut value["object"]
+    } else {
+        &mut value
+    };
+    let mut items = match object["attachment"].take() {
+        Value::Array(items) => items,
+        Value::Null => vec![],
+        other => vec![other],
+    };
+    items.extend(images.iter().map(|m| media::activity_json(config, m)));
+    object["attachment"] = Value::Array(items);
+    Ok(value)
 }
 
 /// The author edits a post or comment: new text, `Update` sent with `updated` set.
@@ -492,6 +551,19 @@ pub fn edit(
     by: &Actor,
     target: &Target,
     draft: &PostDraft,
+) -> Result<Target, Error> {
+    edit_with_media(conn, config, by, target, draft, None)
+}
+
+/// An edit that may also change the images: `Some(ids)` become its
+/// attachments (in order), `None` keeps those it has.
+pub fn edit_with_media(
+    conn: &mut DbConn,
+    config: &Config,
+    by: &Actor,
+    target: &Target,
+    draft: &PostDraft,
+    media_ids: Option<&[i64]>,
 ) -> Result<Target, Error> {
     if target.author_id() != by.id || !by.local {
         return Err(Error::Forbidden("only the author can edit this".into()));
@@ -528,6 +600,9 @@ pub fn edit(
                 Target::Comment(comment_by_id(conn, c.id)?)
             }
         };
+        if let Some(media_ids) = media_ids {
+            media::attach(conn, by.id, &updated, media_ids)?;
+        }
         let update = republish(conn, config, &updated, "Update")?;
         let community = community_of(conn, &updated)?;
         let key = order_key(conn, &updated)?;
@@ -787,6 +862,8 @@ pub struct Incoming {
     pub in_reply_to: Option<Target>,
     pub published: chrono::NaiveDateTime,
     pub updated: Option<chrono::NaiveDateTime>,
+    /// Its images, kept as references to their origin.
+    pub images: Vec<RemoteMedia>,
 }
 
 /// Whether remote content is wanted here: it belongs to a community of
@@ -871,6 +948,7 @@ pub fn receive(
             Target::Comment(comment_by_id(conn, id)?)
         }
     };
+    media::attach_remote(conn, incoming.author.id, &inserted, &incoming.images)?;
     Ok(Some(inserted))
 }
 

@@ -10,6 +10,7 @@ pub mod follows;
 pub mod listings;
 pub mod lists;
 pub mod login_throttle;
+pub mod media;
 pub mod notifications;
 pub mod oauth;
 pub mod profiles;

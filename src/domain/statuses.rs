@@ -14,6 +14,7 @@ use super::accounts::Account;
 use super::actors::{self, Actor, ActorKind};
 use super::communities::{self, Community};
 use super::content::{self, Comment, Post, PostDraft, Target};
+use super::media::{self, Media};
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::Error;
@@ -284,6 +285,8 @@ pub struct NewStatus {
     /// The status answered, by status id.
     pub in_reply_to: Option<i64>,
     pub language: Option<String>,
+    /// Uploads of the author to attach, in order.
+    pub media_ids: Vec<i64>,
 }
 
 /// Writes a status: an answer becomes a comment; otherwise a status that
@@ -317,12 +320,13 @@ pub fn create(
                 let parent = by_id(conn, parent_id).map_err(|_| {
                     Error::invalid("in_reply_to_id", "the status answered does not exist")
                 })?;
-                Target::Comment(content::create_comment(
+                Target::Comment(content::create_comment_with_media(
                     conn,
                     config,
                     &author.actor,
                     &parent.target,
                     text,
+                    &new.media_ids,
                 )?)
             }
             None => {
@@ -337,12 +341,13 @@ pub fn create(
                     link: None,
                     language: new.language.clone(),
                 };
-                Target::Post(content::create_post(
+                Target::Post(content::create_post_with_media(
                     conn,
                     config,
                     &author.actor,
                     community.as_ref(),
                     &draft,
+                    &new.media_ids,
                 )?)
             }
         };
@@ -361,8 +366,8 @@ pub fn create(
     })
 }
 
-/// The author edits a status's text (and language); a post keeps its
-/// title and link.
+/// The author edits a status's text (and language, and attachments when
+/// `media_ids` is given); a post keeps its title and link.
 pub fn edit(
     conn: &mut DbConn,
     config: &Config,
@@ -370,6 +375,7 @@ pub fn edit(
     status: &Status,
     text: &str,
     language: Option<String>,
+    media_ids: Option<&[i64]>,
 ) -> Result<Status, Error> {
     let text = validate_text(text)?;
     let draft = match &status.target {
@@ -384,7 +390,14 @@ pub fn edit(
             ..PostDraft::default()
         },
     };
-    let target = content::edit(conn, config, &author.actor, &status.target, &draft)?;
+    let target = content::edit_with_media(
+        conn,
+        config,
+        &author.actor,
+        &status.target,
+        &draft,
+        media_ids,
+    )?;
     Ok(Status {
         row: status.row.clone(),
         target,
@@ -578,6 +591,8 @@ pub struct StatusFacts {
     pub bookmarked: HashSet<i64>,
     /// What each answer answers: (status id, its author's actor id).
     pub in_reply_to: HashMap<i64, (i64, i64)>,
+    /// Attachments of each status, in order.
+    pub media: HashMap<i64, Vec<Media>>,
     pub accounts: AccountFacts,
 }
 
@@ -635,6 +650,8 @@ impl StatusFacts {
             .filter_map(|s| Some((s.row.comment_id?, s.row.id)))
             .collect();
         let mut facts = StatusFacts::default();
+        let ids: Vec<i64> = page.iter().map(|s| s.row.id).collect();
+        facts.media = media::of_statuses(conn, &ids)?;
 
         let likes_of_posts = likes::table
             .filter(likes::post_id.eq_any(&post_ids))
@@ -674,7 +691,6 @@ impl StatusFacts {
             facts
                 .liked
                 .extend(mine.into_iter().filter_map(|(p, c)| status_of(p, c)));
-            let ids: Vec<i64> = page.iter().map(|s| s.row.id).collect();
             facts.bookmarked = bookmarks::table
                 .filter(bookmarks::actor_id.eq(viewer))
                 .filter(bookmarks::status_id.eq_any(&ids))

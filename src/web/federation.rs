@@ -322,6 +322,7 @@ pub async fn object(
             _ => super::page::not_found(page).await,
         };
     }
+    let config = state.config.clone();
     let result = state
         .db
         .run(move |conn| {
@@ -358,6 +359,7 @@ pub async fn object(
                     )
                 }
             };
+            let doc = content::with_media(conn, &config, &target, doc)?;
             Ok((target, doc))
         })
         .await;

@@ -24,6 +24,7 @@ mod community_pages;
 mod discovery;
 mod federation;
 pub mod i18n;
+mod media_files;
 mod notification_pages;
 pub mod page;
 mod pages;
@@ -115,6 +116,9 @@ pub fn router(state: AppState) -> Router {
         .route("/.well-known/host-meta", get(discovery::host_meta))
         .route("/nodeinfo/{version}", get(discovery::nodeinfo))
         .route("/healthz", get(health))
+        // --- Media attachments ---
+        .route("/media/{name}", get(media_files::serve))
+        // --- end media ---
         .merge(crate::api::router())
         .fallback(page::not_found)
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY_BYTES))

@@ -16,6 +16,7 @@ use crate::domain::actors::{self, Actor};
 use crate::domain::communities::{self, Community};
 use crate::domain::content::{self, Comment, Post, Target};
 use crate::domain::listings::{self, ThreadLikes};
+use crate::domain::media;
 use crate::domain::text;
 use crate::error::Error;
 
@@ -41,11 +42,21 @@ pub struct CommentDraft {
     pub error: Option<String>,
 }
 
+/// An image of a post as the page shows it.
+pub struct ShownImage {
+    pub url: String,
+    /// The alt text; empty when the author gave none.
+    pub alt: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+}
+
 #[derive(Template)]
 #[template(path = "post.html")]
 struct PostPage {
     page: PageContext,
     post: Post,
+    images: Vec<ShownImage>,
     author: Actor,
     community: Option<Community>,
     likes: ThreadLikes,
@@ -78,10 +89,20 @@ pub async fn show(
     status: StatusCode,
 ) -> Response {
     let reader = page.account.as_ref().map(|a| (a.actor.id, a.actor.local));
+    let config = state.config.clone();
     let loaded = state
         .db
         .run(move |conn| {
             let post = content::post_by_id(conn, post_id)?;
+            let images: Vec<ShownImage> = media::of_target(conn, &Target::Post(post.clone()))?
+                .into_iter()
+                .map(|m| ShownImage {
+                    url: m.url(&config),
+                    alt: m.description,
+                    width: m.width,
+                    height: m.height,
+                })
+                .collect();
             let community = content::community_of(conn, &Target::Post(post.clone()))?;
             let thread = content::thread(conn, post.id)?;
             let comments: Vec<Comment> = thread.iter().map(|(c, _)| c.clone()).collect();
@@ -99,10 +120,12 @@ pub async fn show(
                 Some(a) => a.clone(),
                 None => actors::by_id(conn, post.author_id)?,
             };
-            Ok((post, author, community, thread, authors, likes, moderates))
+            Ok((
+                post, images, author, community, thread, authors, likes, moderates,
+            ))
         })
         .await;
-    let (post, author, community, thread, authors, likes, moderates) = match loaded {
+    let (post, images, author, community, thread, authors, likes, moderates) = match loaded {
         Ok(l) => l,
         Err(e) => return ErrorPage::from_error(&page, &e),
     };
@@ -133,6 +156,7 @@ pub async fn show(
         can_delete_post: may_delete(post.author_id),
         page,
         post,
+        images,
         author,
         community,
         likes,

@@ -149,3 +149,125 @@ pub fn ids(list: &Value) -> Vec<String> {
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect()
 }
+
+// --- Media: multipart bodies, PUT and PATCH (media, update_credentials) ---
+
+/// A file part of a multipart body: field name, content type, bytes.
+pub struct FilePart<'a> {
+    pub field: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// A `multipart/form-data` body (its boundary and bytes) with text fields
+/// and files, written out by hand as a browser would.
+pub fn multipart(fields: &[(&str, &str)], files: &[FilePart]) -> (String, Vec<u8>) {
+    let boundary = "recolte-test-boundary-7MA4YWxkTrZu0gW".to_string();
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for f in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"upload\"\r\nContent-Type: {}\r\n\r\n",
+                f.field, f.content_type
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(f.bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (boundary, body)
+}
+
+/// A PNG header of the given size (enough for the size to be read).
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bytes.extend_from_slice(&width.to_be_bytes());
+    bytes.extend_from_slice(&height.to_be_bytes());
+    bytes.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    bytes.extend_from_slice(b"\0\0\0\0IEND\xaeB`\x82");
+    bytes
+}
+
+impl Api<'_> {
+    /// Sends a multipart body with `method`.
+    pub async fn multipart(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[FilePart<'_>],
+    ) -> Answer {
+        let (boundary, body) = multipart(fields, files);
+        answer(
+            self.inst
+                .client
+                .request(method, self.inst.url(path))
+                .bearer_auth(&self.token)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Uploads an image through `POST /api/v2/media`.
+    pub async fn upload(&self, bytes: &[u8], description: &str) -> Answer {
+        let file = FilePart {
+            field: "file",
+            content_type: "image/png",
+            bytes,
+        };
+        self.multipart(
+            reqwest::Method::POST,
+            "/api/v2/media",
+            &[("description", description)],
+            &[file],
+        )
+        .await
+    }
+
+    /// Sends a JSON body with `method` (PUT, PATCH…).
+    pub async fn send_json(&self, method: reqwest::Method, path: &str, body: Value) -> Answer {
+        answer(
+            self.inst
+                .client
+                .request(method, self.inst.url(path))
+                .bearer_auth(&self.token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+}
+
+/// Waits (up to 20 s) until `check` holds, e.g. for a delivery to land.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..400 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+// --- end media ---

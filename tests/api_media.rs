@@ -1,0 +1,348 @@
+//! Media attachments through the Mastodon API on real servers: uploads
+//! recognised by their bytes and bounded in size, descriptions, attaching
+//! them to statuses (own and unattached only, at most four), serving the
+//! files, showing them on the post page, and sending them to another
+//! instance as `Document` attachments.
+
+mod api_common;
+mod common;
+
+use api_common::{eventually, png, Api, FilePart};
+use common::TestInstance;
+use reqwest::Method;
+use serde_json::json;
+
+/// An instance whose uploads go to a folder of its own.
+async fn instance(extra: &[(&str, &str)]) -> (TestInstance, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().display().to_string();
+    let mut settings = vec![("RECOLTE_DATA_DIR", data.as_str())];
+    settings.extend_from_slice(extra);
+    (TestInstance::start(&settings).await, dir)
+}
+
+#[tokio::test]
+async fn upload_describe_attach_and_serve_an_image() {
+    let (inst, _dir) = instance(&[]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read write").await;
+
+    let a = alice.upload(&png(640, 480), "Une haie bocagère").await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let media_id = a.body["id"].as_str().unwrap().to_string();
+    assert_eq!(a.body["type"], "image");
+    assert_eq!(a.body["description"], "Une haie bocagère");
+    assert_eq!(a.body["meta"]["original"]["width"], 640);
+    assert_eq!(a.body["meta"]["original"]["height"], 480);
+    assert_eq!(a.body["meta"]["original"]["size"], "640x480");
+    let url = a.body["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&format!("{}/media/", inst.base)), "{url}");
+    assert!(url.ends_with(".png"), "{url}");
+
+    // The file is served as stored, typed by us, not sniffed, cached long.
+    let r = inst.client.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("max-age=31536000"));
+    assert_eq!(r.bytes().await.unwrap().as_ref(), png(640, 480).as_slice());
+    let missing = inst
+        .client
+        .get(inst.url(&format!("/media/{}.png", "0".repeat(32))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+
+    // The description changes (PUT, JSON); the v1 path uploads too.
+    let path = format!("/api/v1/media/{media_id}");
+    let a = alice
+        .send_json(
+            Method::PUT,
+            &path,
+            json!({"description": "Haie bocagère en hiver", "focus": "0.5,-0.25"}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["description"], "Haie bocagère en hiver");
+    assert_eq!(a.body["meta"]["focus"]["x"], 0.5);
+    let a = alice
+        .send_json(Method::PUT, &path, json!({"description": "x".repeat(1501)}))
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert_eq!(
+        alice.get(&path).await.body["description"],
+        "Haie bocagère en hiver"
+    );
+    let v1 = alice
+        .multipart(
+            Method::POST,
+            "/api/v1/media",
+            &[],
+            &[FilePart {
+                field: "file",
+                content_type: "image/gif",
+                bytes: b"GIF89a\x02\x00\x03\x00\x80\x00\x00",
+            }],
+        )
+        .await;
+    assert_eq!(v1.status, 200, "{}", v1.body);
+    assert_eq!(v1.body["meta"]["original"]["size"], "2x3");
+    assert!(v1.body["url"].as_str().unwrap().ends_with(".gif"));
+    assert_eq!(v1.body["description"], serde_json::Value::Null);
+
+    // A status carries it; so do the timeline and the status itself.
+    let a = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Plantation de haies", "media_ids": [media_id]}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let status_id = a.body["id"].as_str().unwrap().to_string();
+    let attachment = &a.body["media_attachments"][0];
+    assert_eq!(attachment["id"], media_id.as_str());
+    assert_eq!(attachment["url"], url.as_str());
+    assert_eq!(attachment["description"], "Haie bocagère en hiver");
+    let home = alice.get("/api/v1/timelines/home").await.body;
+    assert_eq!(home[0]["media_attachments"][0]["id"], media_id.as_str());
+    let shown = alice.get(&format!("/api/v1/statuses/{status_id}")).await;
+    assert_eq!(shown.body["media_attachments"].as_array().unwrap().len(), 1);
+
+    // The post page shows the image with its alt text and size.
+    let page_url = a.body["uri"].as_str().unwrap().to_string();
+    let html = inst
+        .client
+        .get(&page_url)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!(
+            "<img src=\"{url}\" alt=\"Haie bocagère en hiver\" width=\"640\" height=\"480\""
+        )),
+        "{html}"
+    );
+
+    // Its ActivityPub object lists it as a Document with its alt text.
+    let (status, object) = inst
+        .get_json(
+            page_url.trim_start_matches(&inst.base),
+            "application/activity+json",
+        )
+        .await;
+    assert_eq!(status, 200);
+    let document = &object["attachment"][0];
+    assert_eq!(document["type"], "Document");
+    assert_eq!(document["mediaType"], "image/png");
+    assert_eq!(document["url"], url.as_str());
+    assert_eq!(document["name"], "Haie bocagère en hiver");
+    assert_eq!(document["width"], 640);
+
+    // Attached once: another status cannot take it; an edit can drop it.
+    let again = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Encore", "media_ids": [media_id]}),
+        )
+        .await;
+    assert_eq!(again.status, 422, "{}", again.body);
+    let path = format!("/api/v1/statuses/{status_id}");
+    let a = alice
+        .send_json(
+            Method::PUT,
+            &path,
+            json!({"status": "Plantation de haies (bis)", "media_ids": [media_id]}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["media_attachments"][0]["id"], media_id.as_str());
+    let a = alice
+        .send_json(
+            Method::PUT,
+            &path,
+            json!({"status": "Plantation de haies (ter)"}),
+        )
+        .await;
+    assert_eq!(a.body["media_attachments"][0]["id"], media_id.as_str());
+    let a = alice
+        .send_json(
+            Method::PUT,
+            &path,
+            json!({"status": "Sans image", "media_ids": []}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["media_attachments"], json!([]));
+}
+
+#[tokio::test]
+async fn bad_uploads_and_foreign_media_are_refused() {
+    let (inst, dir) = instance(&[("RECOLTE_MEDIA_MAX_BYTES", "4096")]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read write").await;
+    let (bob, _) = Api::user(&inst, "bob", "read write").await;
+    let (reader, _) = Api::user(&inst, "carol", "read").await;
+
+    // Not an image, whatever the client says.
+    let a = alice
+        .upload(b"<svg xmlns='http://www.w3.org/2000/svg'/>", "")
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(
+        a.body["error"].as_str().unwrap().contains("PNG"),
+        "{}",
+        a.body
+    );
+    // A damaged header.
+    let a = alice.upload(b"\x89PNG\r\n\x1a\n\0\0", "").await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    // Too large.
+    let mut big = png(10, 10);
+    big.resize(5000, 0);
+    let a = alice.upload(&big, "").await;
+    assert_eq!(a.status, 413, "{}", a.body);
+    assert!(
+        a.body["error"].as_str().unwrap().contains("4096"),
+        "{}",
+        a.body
+    );
+    // No file, a description too long, a token without write:media.
+    let a = alice
+        .multipart(Method::POST, "/api/v2/media", &[("description", "x")], &[])
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    let a = alice.upload(&png(1, 1), &"é".repeat(1501)).await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert_eq!(reader.upload(&png(1, 1), "").await.status, 403);
+    // Nothing refused was kept.
+    let kept = std::fs::read_dir(dir.path().join("media"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(kept, 0);
+
+    // Bob's upload is his: Alice can neither read, describe nor attach it.
+    let a = bob.upload(&png(2, 2), "à Bob").await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let bobs = a.body["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/media/{bobs}");
+    assert_eq!(alice.get(&path).await.status, 404);
+    assert_eq!(
+        alice
+            .send_json(Method::PUT, &path, json!({"description": "à moi"}))
+            .await
+            .status,
+        404
+    );
+    let a = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Pas à moi", "media_ids": [bobs]}),
+        )
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert_eq!(alice.get("/api/v1/timelines/home").await.body, json!([]));
+    // At most four, ids only.
+    let mut mine = Vec::new();
+    for _ in 0..5 {
+        let a = alice.upload(&png(1, 1), "").await;
+        mine.push(a.body["id"].as_str().unwrap().to_string());
+    }
+    let a = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Cinq images", "media_ids": mine}),
+        )
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    let a = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Pas un id", "media_ids": ["abc"]}),
+        )
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    // Four of them, sent as a form, in order.
+    let form: Vec<(&str, &str)> = std::iter::once(("status", "Quatre images"))
+        .chain(mine[..4].iter().map(|id| ("media_ids[]", id.as_str())))
+        .collect();
+    let r = inst
+        .client
+        .post(inst.url("/api/v1/statuses"))
+        .bearer_auth(&alice.token)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let attached: Vec<&str> = body["media_attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        attached,
+        mine[..4].iter().map(String::as_str).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn attachments_reach_another_instance() {
+    let (alpha, _a) = instance(&[]).await;
+    let (beta, _b) = instance(&[]).await;
+    let (alice, _) = Api::user(&alpha, "alice", "read write follow").await;
+    let (bob, _) = Api::user(&beta, "bob", "read write follow").await;
+
+    let handle = format!("@alice@{}", alpha.domain);
+    let a = bob
+        .get(&format!(
+            "/api/v2/search?q={}&resolve=true&type=accounts",
+            handle.replace('@', "%40")
+        ))
+        .await;
+    let alice_there = a.body["accounts"][0]["id"].as_str().unwrap().to_string();
+    let a = bob
+        .post(&format!("/api/v1/accounts/{alice_there}/follow"), json!({}))
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    eventually("alice accepts bob", || async {
+        bob.get(&format!(
+            "/api/v1/accounts/relationships?id[]={alice_there}"
+        ))
+        .await
+        .body[0]["following"]
+            == true
+    })
+    .await;
+
+    let a = alice
+        .upload(&png(800, 600), "Le marché de producteurs")
+        .await;
+    let url = a.body["url"].as_str().unwrap().to_string();
+    let media_id = a.body["id"].as_str().unwrap().to_string();
+    let a = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Marché du samedi", "media_ids": [media_id]}),
+        )
+        .await;
+    let uri = a.body["uri"].as_str().unwrap().to_string();
+    eventually("the status reaches bob's home", || async {
+        let home = bob.get("/api/v1/timelines/home").await.body;
+        home[0]["uri"] == uri.as_str()
+    })
+    .await;
+    let home = bob.get("/api/v1/timelines/home").await.body;
+    let attachment = &home[0]["media_attachments"][0];
+    // Kept as a reference to its origin, with its alt text.
+    assert_eq!(attachment["url"], url.as_str());
+    assert_eq!(attachment["remote_url"], url.as_str());
+    assert_eq!(attachment["description"], "Le marché de producteurs");
+}
