@@ -300,6 +300,7 @@ async fn fan_out() {
                         public_key_pem: key.clone(),
                         manually_approves_followers: false,
                         avatar_url: None,
+                        header_url: None,
                     },
                 )?;
                 follows::receive_follow(conn, config, &follower, &group, &format!("{id}/follow"))?;

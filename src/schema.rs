@@ -35,6 +35,8 @@ diesel::table! {
         published_at -> Timestamp,
         updated_at -> Timestamp,
         fetched_at -> Nullable<Timestamp>,
+        // Media (migration 000006).
+        header_url -> Nullable<Text>,
     }
 }
 

@@ -346,3 +346,280 @@ async fn attachments_reach_another_instance() {
     assert_eq!(attachment["remote_url"], url.as_str());
     assert_eq!(attachment["description"], "Le marché de producteurs");
 }
+
+#[tokio::test]
+async fn update_credentials_sets_pictures_and_fields() {
+    let (inst, _dir) = instance(&[]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read write").await;
+    let (bob, bob_id) = Api::user(&inst, "bob", "read write").await;
+
+    // Without pictures: the default ones.
+    let a = bob.get(&format!("/api/v1/accounts/{bob_id}")).await;
+    assert!(a.body["avatar"].as_str().unwrap().ends_with("missing.png"));
+    assert!(a.body["header"].as_str().unwrap().ends_with("missing.png"));
+    assert_eq!(a.body["fields"], json!([]));
+
+    let avatar = png(64, 64);
+    let header = png(1500, 500);
+    let a = alice
+        .multipart(
+            Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            &[
+                ("display_name", "Alice Martin"),
+                ("fields_attributes[0][name]", "Structure"),
+                ("fields_attributes[0][value]", "Syndicat des eaux <Vilaine>"),
+                ("fields_attributes[1][name]", "territory"),
+                ("fields_attributes[1][value]", "Ille-et-Vilaine"),
+            ],
+            &[
+                FilePart {
+                    field: "avatar",
+                    content_type: "image/png",
+                    bytes: &avatar,
+                },
+                FilePart {
+                    field: "header",
+                    content_type: "image/png",
+                    bytes: &header,
+                },
+            ],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["display_name"], "Alice Martin");
+    let avatar_url = a.body["avatar"].as_str().unwrap().to_string();
+    assert!(avatar_url.starts_with(&format!("{}/media/", inst.base)));
+    assert_eq!(a.body["avatar_static"], avatar_url.as_str());
+    assert!(a.body["header"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{}/media/", inst.base)));
+    assert_eq!(
+        a.body["fields"],
+        json!([
+            {"name": "Structure", "value": "Syndicat des eaux &lt;Vilaine&gt;", "verified_at": null},
+            {"name": "Territoire", "value": "Ille-et-Vilaine", "verified_at": null},
+        ])
+    );
+    assert_eq!(
+        a.body["source"]["fields"][0]["value"],
+        "Syndicat des eaux <Vilaine>"
+    );
+    let r = inst.client.get(&avatar_url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), avatar.as_slice());
+
+    // A new avatar replaces the old file.
+    let a = alice
+        .multipart(
+            Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            &[],
+            &[FilePart {
+                field: "avatar",
+                content_type: "image/png",
+                bytes: &png(32, 32),
+            }],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_ne!(a.body["avatar"], avatar_url.as_str());
+    assert_eq!(a.body["display_name"], "Alice Martin");
+    assert_eq!(
+        inst.client.get(&avatar_url).send().await.unwrap().status(),
+        404
+    );
+
+    // Refused input changes nothing, text included.
+    let a = alice
+        .multipart(
+            Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            &[("display_name", "Autre nom")],
+            &[FilePart {
+                field: "avatar",
+                content_type: "image/png",
+                bytes: b"<svg/>",
+            }],
+        )
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body["details"]["avatar"].is_array(), "{}", a.body);
+    let a = alice
+        .send_json(
+            Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            json!({"display_name": "Autre nom", "fields_attributes": [{"name": "Site", "value": "x"}]}),
+        )
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    let five: Vec<_> = (0..5)
+        .map(|_| json!({"name": "Structure", "value": "x"}))
+        .collect();
+    let a = alice
+        .send_json(
+            Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            json!({"fields_attributes": five}),
+        )
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    let me = alice.get("/api/v1/accounts/verify_credentials").await.body;
+    assert_eq!(me["display_name"], "Alice Martin");
+    assert_eq!(me["fields"].as_array().unwrap().len(), 2);
+
+    // JSON fields replace them all (as an object keyed by index too).
+    let a = alice
+        .send_json(
+            Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            json!({"fields_attributes": {"0": {"name": "Compétences", "value": "Hydrologie"}}}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(
+        a.body["fields"],
+        json!([{"name": "Compétences", "value": "Hydrologie", "verified_at": null}])
+    );
+}
+
+#[tokio::test]
+async fn avatars_and_headers_federate() {
+    let (alpha, _a) = instance(&[]).await;
+    let (beta, _b) = instance(&[]).await;
+    let (alice, _) = Api::user(&alpha, "alice", "read write follow").await;
+    let (bob, _) = Api::user(&beta, "bob", "read write follow").await;
+    let set_avatar = |size: u32| {
+        let bytes = png(size, size);
+        let alice = &alice;
+        async move {
+            let a = alice
+                .multipart(
+                    Method::PATCH,
+                    "/api/v1/accounts/update_credentials",
+                    &[],
+                    &[
+                        FilePart {
+                            field: "avatar",
+                            content_type: "image/png",
+                            bytes: &bytes,
+                        },
+                        FilePart {
+                            field: "header",
+                            content_type: "image/png",
+                            bytes: &bytes,
+                        },
+                    ],
+                )
+                .await;
+            assert_eq!(a.status, 200, "{}", a.body);
+            (
+                a.body["avatar"].as_str().unwrap().to_string(),
+                a.body["header"].as_str().unwrap().to_string(),
+            )
+        }
+    };
+    let (avatar, header) = set_avatar(40).await;
+
+    // The actor document has them as icon and image; beta keeps them.
+    let (_, doc) = alpha
+        .get_json("/u/alice", "application/activity+json")
+        .await;
+    assert_eq!(doc["icon"]["type"], "Image");
+    assert_eq!(doc["icon"]["url"], avatar.as_str());
+    assert_eq!(doc["icon"]["mediaType"], "image/png");
+    assert_eq!(doc["image"]["url"], header.as_str());
+    let handle = format!("@alice@{}", alpha.domain);
+    let a = bob
+        .get(&format!(
+            "/api/v2/search?q={}&resolve=true&type=accounts",
+            handle.replace('@', "%40")
+        ))
+        .await;
+    let there = a.body["accounts"][0].clone();
+    assert_eq!(there["avatar"], avatar.as_str());
+    assert_eq!(there["header"], header.as_str());
+    let id = there["id"].as_str().unwrap().to_string();
+
+    // Once followed, a new avatar reaches beta through Update{Person}.
+    bob.post(&format!("/api/v1/accounts/{id}/follow"), json!({}))
+        .await;
+    eventually("alice accepts bob", || async {
+        bob.get(&format!("/api/v1/accounts/relationships?id[]={id}"))
+            .await
+            .body[0]["following"]
+            == true
+    })
+    .await;
+    let (avatar, _) = set_avatar(48).await;
+    eventually("the new avatar reaches beta", || async {
+        bob.get(&format!("/api/v1/accounts/{id}")).await.body["avatar"] == avatar.as_str()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_settings_page_changes_the_avatar_shown_beside_posts() {
+    let (inst, _dir) = instance(&[("RECOLTE_MEDIA_MAX_BYTES", "4096")]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read write").await;
+    let status = alice.status("Bonjour à toutes et à tous").await;
+    let mut browser = common::browser::Browser::new(&inst, "fr");
+    browser.log_in("alice").await;
+    let settings = browser.get("/settings").await;
+    assert!(settings.body.contains("Photo de profil"));
+    let token = browser.token.clone();
+    let upload = |field_token: String, bytes: Vec<u8>| {
+        let (boundary, body) = api_common::multipart(
+            &[("csrf_token", field_token.as_str())],
+            &[FilePart {
+                field: "avatar",
+                content_type: "image/png",
+                bytes: &bytes,
+            }],
+        );
+        (format!("multipart/form-data; boundary={boundary}"), body)
+    };
+
+    // Without the form's token: refused.
+    let (kind, body) = upload("0".repeat(token.len()), png(64, 64));
+    let page = browser.post_body("/settings/avatar", &kind, body).await;
+    assert_eq!(page.status, 403);
+    // Not an image, or too large: the error is next to the field.
+    let (kind, body) = upload(token.clone(), b"GIF? no".to_vec());
+    let page = browser.post_body("/settings/avatar", &kind, body).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"avatar-error\""), "{}", page.body);
+    assert!(page.body.contains("aria-invalid=\"true\""));
+    let mut big = png(64, 64);
+    big.resize(5000, 0);
+    let (kind, body) = upload(token.clone(), big);
+    let page = browser.post_body("/settings/avatar", &kind, body).await;
+    assert_eq!(page.status, 413);
+    assert!(page.body.contains("id=\"avatar-error\""));
+
+    // A good one: saved, shown in the settings, on the profile, by the post.
+    let (kind, body) = upload(token, png(64, 64));
+    let page = browser.post_body("/settings/avatar", &kind, body).await;
+    let settings = browser.follow(&page).await;
+    assert!(settings
+        .body
+        .contains("Votre photo de profil est enregistrée"));
+    let me = alice.get("/api/v1/accounts/verify_credentials").await.body;
+    let avatar = me["avatar"].as_str().unwrap().to_string();
+    assert!(avatar.starts_with(&format!("{}/media/", inst.base)));
+    let shown = format!("src=\"{avatar}\" alt=\"\" width=\"96\" height=\"96\"");
+    assert!(browser.get("/u/alice").await.body.contains(&shown));
+    let uri = alice.get(&format!("/api/v1/statuses/{status}")).await.body["uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let post = browser.get(uri.trim_start_matches(&inst.base)).await;
+    assert!(
+        post.body.contains(&format!(
+            "src=\"{avatar}\" alt=\"\" width=\"24\" height=\"24\""
+        )),
+        "{}",
+        post.body
+    );
+}

@@ -306,6 +306,7 @@ async fn a_follow_left_pending_is_asked_again_once() {
                     public_key_pem: key,
                     manually_approves_followers: false,
                     avatar_url: None,
+                    header_url: None,
                 },
             )
         })

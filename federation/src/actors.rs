@@ -68,6 +68,42 @@ pub struct ActorDocument {
     /// A community's pinned posts collection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub featured: Option<String>,
+    /// The avatar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<Image>,
+    /// The header (banner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+}
+
+/// An actor's avatar or header image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+}
+
+impl Image {
+    /// An `Image` at `url`, its type guessed from the file name's extension.
+    pub fn at(url: &str) -> Image {
+        let extension = url.rsplit('.').next().unwrap_or_default();
+        let media_type = match extension {
+            "png" => Some("image/png"),
+            "jpg" | "jpeg" => Some("image/jpeg"),
+            "gif" => Some("image/gif"),
+            "webp" => Some("image/webp"),
+            _ => None,
+        };
+        Image {
+            kind: "Image".into(),
+            url: url.to_string(),
+            media_type: media_type.map(str::to_string),
+        }
+    }
 }
 
 impl ActorDocument {

@@ -310,6 +310,8 @@ pub struct IncomingActor {
     pub public_key_pem: Option<String>,
     pub manually_approves_followers: bool,
     pub icon: Option<String>,
+    /// The header (banner) image's URL.
+    pub image: Option<String>,
     pub url: Option<String>,
     pub moderators: Option<String>,
     pub featured: Option<String>,
@@ -342,6 +344,7 @@ impl IncomingActor {
             public_key_pem: key.and_then(|k| plain(k, "publicKeyPem")),
             manually_approves_followers: v["manuallyApprovesFollowers"].as_bool().unwrap_or(false),
             icon: as_slice(&v["icon"]).first().and_then(media_url),
+            image: as_slice(&v["image"]).first().and_then(media_url),
             url: first_id(&v["url"]),
             moderators,
             featured: first_id(&v["featured"]),

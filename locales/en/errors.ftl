@@ -46,3 +46,7 @@ invalid-url = This address cannot be fetched.
 taken-username = This name is already taken: choose another one.
 taken-name = This identifier is already taken: choose another one.
 taken-email = An account already uses this e-mail address.
+
+# --- Media ---
+invalid-avatar = Choose a PNG, JPEG, GIF or WebP image that is not too large.
+# --- end media ---

@@ -200,3 +200,11 @@ instance-failing = { $count ->
 }
 instance-dead = Unreachable since { $since }
 instance-never = Never
+
+# --- Media: the avatar ---
+settings-avatar = Profile picture
+settings-avatar-current = Your current profile picture
+settings-avatar-field = New picture
+settings-avatar-help = A PNG, JPEG, GIF or WebP image; it is shown next to your name.
+settings-avatar-submit = Save the picture
+# --- end media ---

@@ -46,3 +46,7 @@ invalid-url = Cette adresse ne peut pas être consultée.
 taken-username = Ce nom est déjà pris : choisissez-en un autre.
 taken-name = Cet identifiant est déjà pris : choisissez-en un autre.
 taken-email = Un compte utilise déjà cette adresse e-mail.
+
+# --- Media ---
+invalid-avatar = Choisissez une image PNG, JPEG, GIF ou WebP qui ne soit pas trop lourde.
+# --- end media ---

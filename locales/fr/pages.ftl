@@ -203,3 +203,11 @@ instance-failing = { $count ->
 }
 instance-dead = Injoignable depuis le { $since }
 instance-never = Jamais
+
+# --- Media: the avatar ---
+settings-avatar = Photo de profil
+settings-avatar-current = Votre photo de profil actuelle
+settings-avatar-field = Nouvelle photo
+settings-avatar-help = Une image PNG, JPEG, GIF ou WebP ; elle s’affiche à côté de votre nom.
+settings-avatar-submit = Enregistrer la photo
+# --- end media ---

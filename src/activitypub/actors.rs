@@ -1,6 +1,6 @@
 //! Our actors as ActivityPub documents.
 
-use recolte_federation::actors::{ActorDocument, Endpoints, PropertyValue, PublicKey};
+use recolte_federation::actors::{ActorDocument, Endpoints, Image, PropertyValue, PublicKey};
 
 use crate::domain::actors::{Actor, ActorKind};
 use crate::domain::communities::CommunityRow;
@@ -64,5 +64,7 @@ pub fn actor_document(
         attachment,
         moderators: community.and_then(|c| c.moderators_url.clone()),
         featured: community.and_then(|c| c.featured_url.clone()),
+        icon: actor.avatar_url.as_deref().map(Image::at),
+        image: actor.header_url.as_deref().map(Image::at),
     }
 }

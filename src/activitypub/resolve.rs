@@ -142,8 +142,16 @@ fn remote_actor(parsed: &IncomingActor) -> Result<RemoteActor, Error> {
         followers_url: parsed.followers.clone(),
         public_key_pem,
         manually_approves_followers: parsed.manually_approves_followers,
-        avatar_url: parsed.icon.clone(),
+        avatar_url: web_url(parsed.icon.as_deref()),
+        header_url: web_url(parsed.image.as_deref()),
     })
+}
+
+/// An http(s) URL of bounded length, else nothing (remote images are
+/// shown by their URL, never fetched).
+fn web_url(url: Option<&str>) -> Option<String> {
+    url.filter(|u| u.len() <= 2000 && (u.starts_with("https://") || u.starts_with("http://")))
+        .map(str::to_string)
 }
 
 /// An actor by handle: `@name@domain`, `!name@domain`, `name@domain`, or

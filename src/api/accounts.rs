@@ -317,9 +317,12 @@ pub async fn reject_request(
     answer_request(state, auth, id, false).await
 }
 
-/// The signed-in member changes their display name or presentation
-/// (`note`); the professional profile stays as it is. Sent as JSON or a
-/// form (not multipart yet: no avatar or header).
+/// The signed-in member changes their display name, presentation
+/// (`note`), profile fields (`fields_attributes`: the professional
+/// profile's Structure, Fonction, Territoire, Compétences) or pictures
+/// (`avatar`, `header`: multipart files). Sent as JSON, a form or
+/// multipart; what is not sent stays as it is. `locked` is not supported
+/// (accounts follow the instance's rules) and is ignored.
 pub async fn update_credentials(
     State(state): State<AppState>,
     auth: Auth,
@@ -328,17 +331,37 @@ pub async fn update_credentials(
     let account = auth.user("write:accounts")?.clone();
     let display_name = params.text("display_name");
     let note = params.text("note");
+    let fields = params.indexed_pairs("fields_attributes", ["name", "value"]);
+    let avatar = params.file("avatar").map(<[u8]>::to_vec);
+    let header = params.file("header").map(<[u8]>::to_vec);
     let body = run(&state, move |conn, config| {
-        let current = profiles::of_actor(conn, account.actor.id)?;
-        let changes = profiles::ProfileChanges {
-            display_name: display_name.unwrap_or_else(|| account.actor.display_name.clone()),
-            summary: note.unwrap_or_else(|| account.actor.summary.clone()),
-            structure: current.structure,
-            job_title: current.job_title,
-            territory: current.territory,
-            skills: current.skills,
-        };
-        let (actor, _) = profiles::update(conn, config, &account.actor, &changes)?;
+        // Text first, pictures last: whatever is refused, nothing changes.
+        let actor = crate::db::transaction(conn, |conn| {
+            let mut actor = account.actor.clone();
+            if display_name.is_some() || note.is_some() || fields.is_some() {
+                let current = profiles::of_actor(conn, actor.id)?;
+                let mut changes = profiles::ProfileChanges {
+                    display_name: display_name.unwrap_or_else(|| actor.display_name.clone()),
+                    summary: note.unwrap_or_else(|| actor.summary.clone()),
+                    structure: current.structure,
+                    job_title: current.job_title,
+                    territory: current.territory,
+                    skills: current.skills,
+                };
+                if let Some(fields) = &fields {
+                    profiles::apply_fields(&mut changes, fields)?;
+                }
+                actor = profiles::update(conn, config, &actor, &changes)?.0;
+            }
+            if avatar.is_some() || header.is_some() {
+                let pictures = profiles::Pictures {
+                    avatar: avatar.as_deref(),
+                    header: header.as_deref(),
+                };
+                actor = profiles::set_pictures(conn, config, &actor, pictures)?;
+            }
+            Ok::<_, crate::error::Error>(actor)
+        })?;
         let facts = AccountFacts::load(conn, &[actor.id])?;
         Ok(entities::credential_account(
             config,

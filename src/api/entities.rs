@@ -14,6 +14,7 @@ use crate::domain::follows::{Follow, FollowState};
 use crate::domain::media::Media;
 use crate::domain::notifications::Notification;
 use crate::domain::oauth::{App, IssuedToken};
+use crate::domain::profiles;
 use crate::domain::statuses::{AccountFacts, Status, StatusFacts};
 use crate::domain::text;
 use crate::error::Error;
@@ -40,7 +41,18 @@ pub fn account(config: &Config, actor: &Actor, facts: &AccountFacts) -> Value {
         .avatar_url
         .clone()
         .unwrap_or_else(|| format!("{}/avatars/original/missing.png", config.base_url()));
-    let header = format!("{}/headers/original/missing.png", config.base_url());
+    let header = actor
+        .header_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/headers/original/missing.png", config.base_url()));
+    let fields: Vec<Value> = facts
+        .profiles
+        .get(&actor.id)
+        .map(profiles::fields)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, value)| json!({ "name": name, "value": escape_html(value), "verified_at": null }))
+        .collect();
     json!({
         "id": actor.id.to_string(),
         "username": actor.username,
@@ -64,7 +76,7 @@ pub fn account(config: &Config, actor: &Actor, facts: &AccountFacts) -> Value {
         "statuses_count": count(&facts.statuses),
         "last_status_at": null,
         "emojis": [],
-        "fields": [],
+        "fields": fields,
     })
 }
 
@@ -81,7 +93,14 @@ pub fn credential_account(
         "sensitive": false,
         "language": locale,
         "note": actor.summary,
-        "fields": [],
+        "fields": facts
+            .profiles
+            .get(&actor.id)
+            .map(profiles::fields)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, value)| json!({ "name": name, "value": value }))
+            .collect::<Vec<_>>(),
         "follow_requests_count": 0,
     });
     value
@@ -211,11 +230,17 @@ fn post_html(title: &str, content_html: &str) -> String {
     {
         return content_html.to_string();
     }
-    let escaped = title
-        .replace('&', "&amp;")
+    format!(
+        "<p><strong>{}</strong></p>{content_html}",
+        escape_html(title)
+    )
+}
+
+/// Plain text made safe inside HTML.
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
         .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    format!("<p><strong>{escaped}</strong></p>{content_html}")
+        .replace('>', "&gt;")
 }
 
 /// The relationship of the viewer with `target_id`: `following` is the

@@ -331,11 +331,6 @@ pub struct Params(
     std::collections::HashMap<String, Vec<u8>>,
 );
 
-/// Longest text field of a multipart body, in bytes.
-const MULTIPART_TEXT_MAX: usize = 64 * 1024;
-/// Most fields in a multipart body.
-const MULTIPART_FIELDS_MAX: usize = 64;
-
 impl Params {
     fn add_pairs<'a>(
         &mut self,
@@ -432,6 +427,47 @@ impl Params {
         }
     }
 
+    /// Pairs of texts in a list of objects (`names` in each): in a form
+    /// `key[0][name]=…`, in JSON an array of objects or an object keyed by
+    /// index; `None` when absent. Only the first 16 items are looked at.
+    pub fn indexed_pairs(&self, key: &str, names: [&str; 2]) -> Option<Vec<(String, String)>> {
+        const ITEMS_MAX: usize = 16;
+        let text = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => String::new(),
+        };
+        let pair = |item: &Value| (text(&item[names[0]]), text(&item[names[1]]));
+        match self.0.get(key) {
+            Some(Value::Array(items)) => {
+                return Some(items.iter().take(ITEMS_MAX).map(pair).collect())
+            }
+            Some(Value::Object(map)) => {
+                let mut items: Vec<(usize, &Value)> = map
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.parse().ok()?, v)))
+                    .collect();
+                items.sort_by_key(|(i, _)| *i);
+                return Some(
+                    items
+                        .into_iter()
+                        .take(ITEMS_MAX)
+                        .map(|(_, v)| pair(v))
+                        .collect(),
+                );
+            }
+            _ => {}
+        }
+        let items: Vec<(String, String)> = (0..ITEMS_MAX)
+            .filter_map(|i| {
+                let a = self.text(&format!("{key}[{i}][{}]", names[0]));
+                let b = self.text(&format!("{key}[{i}][{}]", names[1]));
+                (a.is_some() || b.is_some()).then(|| (a.unwrap_or_default(), b.unwrap_or_default()))
+            })
+            .collect();
+        (!items.is_empty()).then_some(items)
+    }
+
     /// Whether a parameter was sent at all (`key` or `key[]`).
     pub fn has(&self, key: &str) -> bool {
         self.0.contains_key(key)
@@ -442,61 +478,18 @@ impl Params {
         self.1.get(key).map(Vec::as_slice)
     }
 
-    /// Reads a multipart body: text fields as form fields, files (fields
-    /// with a file name) apart, each at most `file_max` bytes (`413`).
-    async fn add_multipart(
-        &mut self,
-        req: Request,
-        state: &AppState,
-        file_max: usize,
-    ) -> Result<(), ApiError> {
-        let bad = |e: axum::extract::multipart::MultipartError| {
-            ApiError::new(
-                e.status(),
-                format!("invalid multipart body: {}", e.body_text()),
-            )
-        };
-        let mut multipart = axum::extract::Multipart::from_request(req, state)
+    /// Reads a multipart body: text fields as form fields, files apart.
+    async fn add_multipart(&mut self, req: Request, state: &AppState) -> Result<(), ApiError> {
+        let file_max = state.config.media_max_bytes as usize;
+        let form = crate::web::uploads::read(req, state, file_max)
             .await
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
-        let mut count = 0;
-        while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
-            count += 1;
-            if count > MULTIPART_FIELDS_MAX {
-                return Err(ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!("at most {MULTIPART_FIELDS_MAX} fields are accepted"),
-                ));
-            }
-            let name = field.name().unwrap_or_default().to_string();
-            let is_file = field.file_name().is_some();
-            let max = if is_file {
-                file_max
-            } else {
-                MULTIPART_TEXT_MAX
-            };
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                if bytes.len() + chunk.len() > max {
-                    return Err(ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        format!("{name} is too large: at most {max} bytes are accepted"),
-                    ));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            if is_file {
-                self.1.insert(name, bytes);
-            } else {
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        format!("{name} must be UTF-8 text"),
-                    )
-                })?;
-                self.add_pairs(std::iter::once((name.into(), text.into())));
-            }
-        }
+            .map_err(|r| ApiError::new(r.status, r.message))?;
+        self.add_pairs(
+            form.texts
+                .into_iter()
+                .map(|(k, v)| (std::borrow::Cow::Owned(k), std::borrow::Cow::Owned(v))),
+        );
+        self.1.extend(form.files);
         Ok(())
     }
 
@@ -534,8 +527,7 @@ impl FromRequest<AppState> for Params {
             .unwrap_or_default()
             .to_ascii_lowercase();
         if content_type.starts_with("multipart/form-data") {
-            let file_max = state.config.media_max_bytes as usize;
-            params.add_multipart(req, state, file_max).await?;
+            params.add_multipart(req, state).await?;
             return Ok(params);
         }
         // Bounded here, not by the router: upload routes lift its limit.

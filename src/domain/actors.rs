@@ -60,6 +60,7 @@ pub struct Actor {
     pub published_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub fetched_at: Option<chrono::NaiveDateTime>,
+    pub header_url: Option<String>,
 }
 
 impl Actor {
@@ -251,6 +252,7 @@ pub struct RemoteActor {
     pub public_key_pem: String,
     pub manually_approves_followers: bool,
     pub avatar_url: Option<String>,
+    pub header_url: Option<String>,
 }
 
 /// Stores or refreshes a remote actor (and, for a Group, its community row).
@@ -272,6 +274,7 @@ pub fn upsert_remote(conn: &mut DbConn, remote: &RemoteActor) -> Result<Actor, E
                     actors::public_key_pem.eq(&remote.public_key_pem),
                     actors::manually_approves_followers.eq(remote.manually_approves_followers),
                     actors::avatar_url.eq(&remote.avatar_url),
+                    actors::header_url.eq(&remote.header_url),
                     actors::updated_at.eq(now),
                     actors::fetched_at.eq(now),
                 ))
@@ -316,6 +319,7 @@ pub fn upsert_remote(conn: &mut DbConn, remote: &RemoteActor) -> Result<Actor, E
                         updated_at: now,
                     },
                     actors::avatar_url.eq(&remote.avatar_url),
+                    actors::header_url.eq(&remote.header_url),
                     actors::instance_id.eq(Some(instance_id)),
                     actors::fetched_at.eq(Some(now)),
                 ))

@@ -177,6 +177,12 @@ pub fn remove_file(config: &Config, file_name: &str) {
     }
 }
 
+/// The stored file behind one of our media URLs, if it is one.
+pub fn own_file<'a>(config: &Config, url: &'a str) -> Option<&'a str> {
+    let name = url.strip_prefix(&file_url(config, ""))?;
+    served_file(config, name).map(|_| name)
+}
+
 /// A stored file to serve: its path and content type, when the name is
 /// one we could have given (hex and a known extension).
 pub fn served_file(config: &Config, file_name: &str) -> Option<(PathBuf, &'static str)> {

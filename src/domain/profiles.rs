@@ -1,9 +1,11 @@
 //! Professional profiles of people: structure, job title, territory,
-//! skills, with the name and presentation others see, and their changes.
+//! skills, with the name and presentation others see, their avatar and
+//! header images, and their changes.
 
 use diesel::prelude::*;
 
 use super::actors::{self, Actor, ActorKind};
+use super::media;
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::Error;
@@ -109,4 +111,174 @@ pub fn update(
         actors::publish_update(conn, config, &updated, &document)?;
         Ok((updated, profile))
     })
+}
+
+/// A member's pictures to change: new image bytes for each one given.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pictures<'a> {
+    pub avatar: Option<&'a [u8]>,
+    pub header: Option<&'a [u8]>,
+}
+
+/// A local member changes their avatar or header: each image is checked
+/// and stored like an upload, the one it replaces removed, and the
+/// instances that know them get an `Update` of their actor.
+pub fn set_pictures(
+    conn: &mut DbConn,
+    config: &Config,
+    person: &Actor,
+    pictures: Pictures,
+) -> Result<Actor, Error> {
+    if !person.local || person.kind() != ActorKind::Person {
+        return Err(Error::Forbidden(
+            "only a member of this instance can change their pictures".into(),
+        ));
+    }
+    let store = |bytes: Option<&[u8]>, field: &'static str| {
+        bytes
+            .map(|b| {
+                media::store_file(config, b).map_err(|e| match e {
+                    Error::Invalid { message, .. } => Error::invalid(field, message),
+                    other => other,
+                })
+            })
+            .transpose()
+    };
+    let avatar = store(pictures.avatar, "avatar")?;
+    let header = match store(pictures.header, "header") {
+        Ok(h) => h,
+        Err(e) => {
+            avatar
+                .iter()
+                .for_each(|f| media::remove_file(config, &f.file_name));
+            return Err(e);
+        }
+    };
+    let url =
+        |f: &Option<media::StoredFile>| f.as_ref().map(|f| media::file_url(config, &f.file_name));
+    let (avatar_url, header_url) = (url(&avatar), url(&header));
+    let written = crate::db::transaction(conn, |conn| {
+        if let Some(u) = &avatar_url {
+            diesel::update(actors_t::table.find(person.id))
+                .set(actors_t::avatar_url.eq(u))
+                .execute(conn)?;
+        }
+        if let Some(u) = &header_url {
+            diesel::update(actors_t::table.find(person.id))
+                .set(actors_t::header_url.eq(u))
+                .execute(conn)?;
+        }
+        diesel::update(actors_t::table.find(person.id))
+            .set(actors_t::updated_at.eq(super::now()))
+            .execute(conn)?;
+        let updated = actors::by_id(conn, person.id)?;
+        let profile = of_actor(conn, person.id)?;
+        let document = crate::activitypub::actors::actor_document(&updated, Some(&profile), None);
+        actors::publish_update(conn, config, &updated, &document)?;
+        Ok::<_, Error>(updated)
+    });
+    let replaced = [
+        (avatar_url.is_some(), &person.avatar_url),
+        (header_url.is_some(), &person.header_url),
+    ];
+    match written {
+        Ok(updated) => {
+            for (changed, old) in replaced {
+                if let Some(name) = old
+                    .as_deref()
+                    .filter(|_| changed)
+                    .and_then(|u| media::own_file(config, u))
+                {
+                    media::remove_file(config, name);
+                }
+            }
+            Ok(updated)
+        }
+        Err(e) => {
+            for f in avatar.iter().chain(&header) {
+                media::remove_file(config, &f.file_name);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// A member's profile fields as Mastodon shows them: (name, value) for
+/// each professional field filled in, named as they federate.
+pub fn fields(profile: &Profile) -> Vec<(&'static str, &str)> {
+    FIELD_NAMES
+        .iter()
+        .zip([
+            &profile.structure,
+            &profile.job_title,
+            &profile.territory,
+            &profile.skills,
+        ])
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|((name, _), v)| (*name, v.as_str()))
+        .collect()
+}
+
+/// The professional fields: their French name (as they federate) and the
+/// English one also understood.
+const FIELD_NAMES: [(&str, &str); 4] = [
+    ("Structure", "Organisation"),
+    ("Fonction", "Job title"),
+    ("Territoire", "Territory"),
+    ("Compétences", "Skills"),
+];
+
+/// Applies Mastodon profile fields (name, value) to a profile's changes:
+/// at most four, each named after one of the professional fields (French
+/// or English, any case); the fields not given are emptied.
+pub fn apply_fields(
+    changes: &mut ProfileChanges,
+    fields: &[(String, String)],
+) -> Result<(), Error> {
+    if fields.len() > FIELD_NAMES.len() {
+        return Err(Error::invalid(
+            "fields_attributes",
+            "at most 4 fields are accepted",
+        ));
+    }
+    let mut values: [Option<String>; 4] = Default::default();
+    for (name, value) in fields {
+        let name = name.trim();
+        if name.is_empty() && value.trim().is_empty() {
+            continue;
+        }
+        let index = FIELD_NAMES
+            .iter()
+            .position(|(fr, en)| {
+                let name = name.to_lowercase();
+                fr.to_lowercase() == name || en.to_lowercase() == name
+            })
+            .ok_or_else(|| {
+                Error::invalid(
+                    "fields_attributes",
+                    format!("'{name}' is not a profile field: use Structure, Fonction, Territoire or Compétences"),
+                )
+            })?;
+        values[index] = Some(value.clone());
+    }
+    let [structure, job_title, territory, skills] = values;
+    changes.structure = structure.unwrap_or_default();
+    changes.job_title = job_title.unwrap_or_default();
+    changes.territory = territory.unwrap_or_default();
+    changes.skills = skills.unwrap_or_default();
+    Ok(())
+}
+
+/// The profiles of actors, in one query (people without one are left out).
+pub fn of_actors(
+    conn: &mut DbConn,
+    actor_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Profile>, Error> {
+    Ok(person_profiles::table
+        .filter(person_profiles::actor_id.eq_any(actor_ids))
+        .select(Profile::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|p| (p.actor_id, p))
+        .collect())
 }

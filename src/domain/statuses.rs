@@ -602,6 +602,8 @@ pub struct AccountFacts {
     pub followers: HashMap<i64, i64>,
     pub following: HashMap<i64, i64>,
     pub statuses: HashMap<i64, i64>,
+    /// Professional profiles of people (their Mastodon `fields`).
+    pub profiles: HashMap<i64, super::profiles::Profile>,
 }
 
 impl AccountFacts {
@@ -628,6 +630,7 @@ impl AccountFacts {
             followers: followers.into_iter().collect(),
             following: following.into_iter().collect(),
             statuses: statuses.into_iter().collect(),
+            profiles: super::profiles::of_actors(conn, actor_ids)?,
         })
     }
 }

@@ -20,6 +20,7 @@ use recolte_federation::signatures::PublicKeyCache;
 
 mod actors;
 mod admin_pages;
+mod avatar_pages;
 mod community_pages;
 mod discovery;
 mod federation;
@@ -31,6 +32,7 @@ mod pages;
 mod post_pages;
 pub mod security;
 pub mod session;
+pub mod uploads;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -118,6 +120,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health))
         // --- Media attachments ---
         .route("/media/{name}", get(media_files::serve))
+        .route(
+            "/settings/avatar",
+            post(avatar_pages::upload).layer(DefaultBodyLimit::disable()),
+        )
         // --- end media ---
         .merge(crate::api::router())
         .fallback(page::not_found)

@@ -306,7 +306,7 @@ struct CsrfField {
 }
 
 /// Compares two tokens in time independent of where they differ.
-fn same_token(a: &str, b: &str) -> bool {
+pub(super) fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -350,7 +350,7 @@ fn settings_owner(page: &PageContext) -> Result<(i64, String), Box<Response>> {
 }
 
 /// The settings page with the stored profile and these errors.
-async fn settings_page(
+pub(super) async fn settings_page(
     state: &AppState,
     page: PageContext,
     current: String,

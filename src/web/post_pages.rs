@@ -28,6 +28,8 @@ pub struct CommentItem {
     pub comment: Comment,
     pub depth: usize,
     pub author: String,
+    /// The author's avatar, if they have one.
+    pub avatar: Option<String>,
     pub likes: i64,
     pub liked: bool,
     pub can_edit: bool,
@@ -140,6 +142,9 @@ pub async fn show(
                 .get(&comment.author_id)
                 .map(|a| a.shown_name().to_string())
                 .unwrap_or_default(),
+            avatar: authors
+                .get(&comment.author_id)
+                .and_then(|a| a.avatar_url.clone()),
             likes: likes.comments.get(&comment.id).copied().unwrap_or(0),
             liked: likes.comments_liked.contains(&comment.id),
             can_edit: may_edit(comment.author_id),

@@ -104,6 +104,22 @@ impl<'a> Browser<'a> {
         self.read(r).await
     }
 
+    /// Posts a body of the given type as is (a multipart upload, say).
+    pub async fn post_body(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> Page {
+        let r = self
+            .instance
+            .client
+            .post(self.instance.url(path))
+            .header("Accept-Language", self.lang)
+            .header("Cookie", self.cookie_header())
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.read(r).await
+    }
+
     /// Follows a redirect answer.
     pub async fn follow(&mut self, page: &Page) -> Page {
         assert_eq!(page.status, 303, "{}", page.body);

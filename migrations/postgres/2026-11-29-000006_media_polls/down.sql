@@ -1,1 +1,2 @@
+ALTER TABLE actors DROP COLUMN header_url;
 DROP TABLE media;

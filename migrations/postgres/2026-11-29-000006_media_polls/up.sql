@@ -22,3 +22,7 @@ CREATE TABLE media (
 );
 CREATE INDEX media_status ON media (status_id, position);
 CREATE INDEX media_owner ON media (owner_id);
+
+-- A person's header (banner) image: ours under /media/, or another instance's URL.
+-- (Their avatar is `avatar_url`, the same way.)
+ALTER TABLE actors ADD COLUMN header_url TEXT;
