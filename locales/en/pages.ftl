@@ -200,3 +200,23 @@ instance-failing = { $count ->
 }
 instance-dead = Unreachable since { $since }
 instance-never = Never
+
+## Feeds (web branch)
+nav-local = Local feed
+nav-network = Whole network
+feed-sort = Sort posts
+feed-period = Period
+feed-sort-new = New
+feed-sort-active = Active
+feed-sort-top = Top
+feed-period-day = Today
+feed-period-week = This week
+feed-period-month = This month
+feed-period-all = All time
+feed-next = Next page
+feed-local-title = Local feed
+feed-local-about = Posts written by the members of this instance.
+feed-local-empty = Nobody has posted here yet. Join a community and start the first discussion.
+feed-network-title = Whole network
+feed-network-about = Every post this instance knows of, here and on partner instances.
+feed-network-empty = No post is known here yet. Follow a community of another instance by pasting its address to receive its posts.

@@ -203,3 +203,23 @@ instance-failing = { $count ->
 }
 instance-dead = Injoignable depuis le { $since }
 instance-never = Jamais
+
+## Fils (branche web)
+nav-local = Fil local
+nav-network = Tout le réseau
+feed-sort = Trier les publications
+feed-period = Période
+feed-sort-new = Nouveautés
+feed-sort-active = Actives
+feed-sort-top = Les plus appréciées
+feed-period-day = Aujourd’hui
+feed-period-week = Cette semaine
+feed-period-month = Ce mois-ci
+feed-period-all = Depuis toujours
+feed-next = Page suivante
+feed-local-title = Fil local
+feed-local-about = Les publications écrites par les membres de cette instance.
+feed-local-empty = Personne n’a encore rien publié ici. Rejoignez une communauté et lancez la première discussion.
+feed-network-title = Tout le réseau
+feed-network-about = Toutes les publications connues de cette instance, ici et chez les instances partenaires.
+feed-network-empty = Aucune publication n’est encore connue ici. Suivez une communauté d’une autre instance en collant son adresse pour recevoir ses publications.

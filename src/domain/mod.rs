@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod actors;
 pub mod communities;
 pub mod content;
+pub mod feeds;
 pub mod follows;
 pub mod listings;
 pub mod lists;

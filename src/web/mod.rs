@@ -23,6 +23,7 @@ mod admin_pages;
 mod community_pages;
 mod discovery;
 mod federation;
+mod feed_pages;
 pub mod i18n;
 mod notification_pages;
 pub mod page;
@@ -115,6 +116,9 @@ pub fn router(state: AppState) -> Router {
         .route("/.well-known/host-meta", get(discovery::host_meta))
         .route("/nodeinfo/{version}", get(discovery::nodeinfo))
         .route("/healthz", get(health))
+        // Feeds (web branch).
+        .route("/local", get(feed_pages::local))
+        .route("/network", get(feed_pages::network))
         .merge(crate::api::router())
         .fallback(page::not_found)
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY_BYTES))

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::community_pages::{next_page, post_items, PageQuery, PostItem, PAGE_SIZE};
+use super::feed_pages::{self, Feed, FeedQuery};
 use super::i18n::Lang;
 use super::page::{
     not_found, redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted,
@@ -18,6 +18,7 @@ use super::{status_of, AppState};
 use crate::config::RegistrationMode;
 use crate::domain::accounts::{self, NewAccount, Role, LOCALES};
 use crate::domain::actors::Actor;
+use crate::domain::feeds::FeedScope;
 use crate::domain::listings::{self, DirectoryEntry, DirectoryFilter};
 use crate::domain::profiles::{self, ProfileChanges};
 use crate::domain::{login_throttle, sessions};
@@ -46,10 +47,8 @@ struct IndexPage {
     registrations_open: bool,
     /// The signed-in member's communities.
     mine: Vec<Actor>,
-    /// The signed-in member's feed.
-    posts: Vec<PostItem>,
-    before: Option<i64>,
-    next: Option<String>,
+    /// The signed-in member's home feed.
+    feed: Option<Feed>,
     communities: Vec<DirectoryEntry>,
     partners: Vec<String>,
 }
@@ -60,38 +59,33 @@ const WELCOME_PARTNERS: i64 = 50;
 pub async fn index(
     State(state): State<AppState>,
     page: PageContext,
-    Query(query): Query<PageQuery>,
+    Query(query): Query<FeedQuery>,
 ) -> Response {
     let me = page.account.as_ref().map(|a| a.actor.id);
-    let before = query.before;
     let loaded = state
         .db
         .run(move |conn| {
             let (mine, feed) = match me {
                 Some(id) => (
                     listings::communities_of(conn, id, 50)?,
-                    listings::feed(conn, id, before, PAGE_SIZE)?,
+                    Some(feed_pages::load(conn, "/", FeedScope::Home(id), &query)?),
                 ),
-                None => (vec![], vec![]),
+                None => (vec![], None),
             };
-            let next = next_page(&feed, "/", |p| p.id);
-            let posts = post_items(conn, feed, true)?;
             let communities =
                 listings::directory(conn, &DirectoryFilter::default(), WELCOME_COMMUNITIES)?;
             let partners = listings::partner_instances(conn, WELCOME_PARTNERS)?;
-            Ok((mine, posts, next, communities, partners))
+            Ok((mine, feed, communities, partners))
         })
         .await;
     match loaded {
-        Ok((mine, posts, next, communities, partners)) => render(&IndexPage {
+        Ok((mine, feed, communities, partners)) => render(&IndexPage {
             page,
             description: state.config.instance_description.clone(),
             domain: state.config.domain.clone(),
             registrations_open: state.config.registration_mode != RegistrationMode::Closed,
             mine,
-            posts,
-            before,
-            next,
+            feed,
             communities,
             partners,
         }),
