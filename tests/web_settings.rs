@@ -271,3 +271,156 @@ async fn feeds_sort_by_new_active_and_top_and_page_through_keys() {
     let page = Browser::new(&alpha, "fr-FR").get("/local").await;
     assert!(page.body.contains("Nouveautés") && page.body.contains("Fil local"));
 }
+
+/// Comment ids in a page, in order.
+fn comment_ids(html: &str) -> Vec<i64> {
+    html.split("<article class=\"comment\" id=\"comment-")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn comments_collapse_with_their_answers_and_have_a_sub_thread_page() {
+    let alpha = TestInstance::start(&[]).await;
+    let alice = alpha.create_user("alice").await;
+    let climat = alpha
+        .create_community(&alice.actor, "climat", MembershipPolicy::Open)
+        .await;
+    let post_id = post(&alpha, &alice.actor, &climat, "Atelier").await;
+    let other = post(&alpha, &alice.actor, &climat, "Autre").await;
+    // a answers the post, b answers a, c answers b, d answers a, e answers the post.
+    let ids = alpha
+        .with_db({
+            let alice = alice.actor.clone();
+            move |conn, config| {
+                let on_post = Target::Post(content::post_by_id(conn, post_id)?);
+                let a = content::create_comment(conn, config, &alice, &on_post, "Avis A")?;
+                let b = content::create_comment(
+                    conn,
+                    config,
+                    &alice,
+                    &Target::Comment(a.clone()),
+                    "Avis B",
+                )?;
+                let c = content::create_comment(
+                    conn,
+                    config,
+                    &alice,
+                    &Target::Comment(b.clone()),
+                    "Avis C",
+                )?;
+                let d = content::create_comment(
+                    conn,
+                    config,
+                    &alice,
+                    &Target::Comment(a.clone()),
+                    "Avis D",
+                )?;
+                let e = content::create_comment(conn, config, &alice, &on_post, "Avis E")?;
+                let on_other = Target::Post(content::post_by_id(conn, other)?);
+                let x = content::create_comment(conn, config, &alice, &on_other, "Ailleurs")?;
+                Ok([a.id, b.id, c.id, d.id, e.id, x.id])
+            }
+        })
+        .await
+        .unwrap();
+    let [a, b, c, d, e, x] = ids;
+    let t = Translator::new(Lang::En);
+
+    let mut visitor = Browser::new(&alpha, "en");
+    let page = visitor.get(&format!("/post/{post_id}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(comment_ids(&page.body), [a, b, c, d, e]);
+    // Each comment is a disclosure holding its answers: a's holds b, c and d, not e.
+    let (_, in_a) = page
+        .body
+        .split_once(&format!("id=\"comment-{a}\""))
+        .unwrap();
+    assert!(in_a.starts_with("><details open><summary"));
+    let a_block = &in_a[..in_a.find(&format!("id=\"comment-{e}\"")).unwrap()];
+    assert_eq!(a_block.matches("</details></article>").count(), 4);
+    assert!(page.body.contains(&t.arg("comment-replies", "count", 3_i64)));
+    assert!(page
+        .body
+        .contains(&format!("href=\"/post/{post_id}/c/{b}\"")));
+    // Visitors get no like buttons nor forms.
+    assert!(!page.body.contains("like-form"));
+
+    // A member's view: one form for every like, answers through the sub-thread page.
+    let mut member = Browser::new(&alpha, "en");
+    member.log_in("alice").await;
+    let page = member.get(&format!("/post/{post_id}")).await;
+    assert_eq!(
+        page.body.matches("<form").count(),
+        3,
+        "like, comment, log-out"
+    );
+    assert_eq!(page.body.matches("form=\"like-form\"").count(), 6);
+    assert!(page
+        .body
+        .contains(&format!("formaction=\"/comment/{c}/like\"")));
+    assert!(page
+        .body
+        .contains(&format!("href=\"/post/{post_id}/c/{c}#comment-body\"")));
+    let liked = member.post(&format!("/comment/{c}/like"), &[]).await;
+    assert_eq!(liked.status, 303);
+    let page = member.follow(&liked).await;
+    assert!(page
+        .body
+        .contains("name=\"undo\" value=\"1\" aria-pressed=\"true\""));
+
+    // The sub-thread of b: a above it, c below it, the form answering b.
+    let page = member.get(&format!("/post/{post_id}/c/{b}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(comment_ids(&page.body), [b, c]);
+    // (alice's account is in French)
+    let fr = Translator::new(Lang::Fr);
+    assert!(page.body.contains(&fr.get("sub-thread-title")));
+    let (context, _) = page.body.split_once("<article class=\"comment\"").unwrap();
+    assert!(context.contains("Avis A") && !context.contains("Avis D"));
+    assert!(!page.body.contains("Avis E"));
+    assert!(page
+        .body
+        .contains(&format!("name=\"parent\" value=\"{b}\"")));
+    assert!(page
+        .body
+        .contains(&format!("href=\"/post/{post_id}#comment-{b}\"")));
+    let sent = member
+        .post(
+            &format!("/post/{post_id}/comment"),
+            &[("body", "Réponse à B"), ("parent", &b.to_string())],
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    let page = member.get(&format!("/post/{post_id}/c/{b}")).await;
+    assert_eq!(comment_ids(&page.body).len(), 3);
+    assert!(page.body.contains("Réponse à B"));
+    // A refused answer comes back on the sub-thread page, input kept.
+    let refused = member
+        .post(
+            &format!("/post/{post_id}/comment"),
+            &[("body", "   "), ("parent", &d.to_string())],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("id=\"comment-body-error\""));
+    assert!(refused
+        .body
+        .contains(&format!("name=\"parent\" value=\"{d}\"")));
+
+    // Visitors see the sub-thread and are asked to log in to answer.
+    let page = visitor.get(&format!("/post/{post_id}/c/{a}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(comment_ids(&page.body).len(), 5);
+    assert!(page.body.contains(&t.get("comment-login")));
+    // A comment of another post, or none, is not found.
+    for path in [
+        format!("/post/{post_id}/c/{x}"),
+        format!("/post/{post_id}/c/999999"),
+        format!("/post/999999/c/{a}"),
+    ] {
+        assert_eq!(visitor.get(&path).await.status, 404, "{path}");
+    }
+}

@@ -111,7 +111,7 @@ comment-submit = Send
 comment-login = Log in to comment
 comment-none = No comments yet: be the first to react.
 comment-deleted = This comment was deleted.
-reply-to = Your answer to { $name }
+reply-field = Your answer
 
 profile-structure = Organisation
 profile-job = Job title
@@ -220,3 +220,15 @@ feed-local-empty = Nobody has posted here yet. Join a community and start the fi
 feed-network-title = Whole network
 feed-network-about = Every post this instance knows of, here and on partner instances.
 feed-network-empty = No post is known here yet. Follow a community of another instance by pasting its address to receive its posts.
+
+## Comment threads (web branch)
+sub-thread-title = A comment and its answers
+sub-thread-all = See the whole discussion ({ $count ->
+    [one] { $count } comment
+   *[other] { $count } comments
+})
+sub-thread-context = In answer to
+comment-replies = { $count ->
+    [one] { $count } hidden answer
+   *[other] { $count } hidden answers
+}

@@ -111,7 +111,7 @@ comment-submit = Envoyer
 comment-login = Connectez-vous pour commenter
 comment-none = Aucun commentaire pour l’instant : soyez le premier à réagir.
 comment-deleted = Ce commentaire a été supprimé.
-reply-to = Votre réponse à { $name }
+reply-field = Votre réponse
 
 profile-structure = Structure
 profile-job = Fonction
@@ -223,3 +223,15 @@ feed-local-empty = Personne n’a encore rien publié ici. Rejoignez une communa
 feed-network-title = Tout le réseau
 feed-network-about = Toutes les publications connues de cette instance, ici et chez les instances partenaires.
 feed-network-empty = Aucune publication n’est encore connue ici. Suivez une communauté d’une autre instance en collant son adresse pour recevoir ses publications.
+
+## Fils de commentaires (branche web)
+sub-thread-title = Un commentaire et ses réponses
+sub-thread-all = Voir toute la discussion ({ $count ->
+    [one] { $count } commentaire
+   *[other] { $count } commentaires
+})
+sub-thread-context = En réponse à
+comment-replies = { $count ->
+    [one] { $count } réponse masquée
+   *[other] { $count } réponses masquées
+}

@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .route("/nodeinfo/{version}", get(discovery::nodeinfo))
         .route("/healthz", get(health))
         // Feeds (web branch).
+        .route("/post/{id}/c/{comment}", get(post_pages::sub_thread))
         .route("/local", get(feed_pages::local))
         .route("/network", get(feed_pages::network))
         .merge(crate::api::router())
