@@ -2,6 +2,7 @@
 //! administration over HTTP: status, key content, sorting and paging, and
 //! what visitors, members, moderators and admins may do.
 
+mod api_common;
 mod common;
 
 use chrono::{Duration, Utc};
@@ -341,7 +342,9 @@ async fn comments_collapse_with_their_answers_and_have_a_sub_thread_page() {
     assert!(in_a.starts_with("><details open><summary"));
     let a_block = &in_a[..in_a.find(&format!("id=\"comment-{e}\"")).unwrap()];
     assert_eq!(a_block.matches("</details></article>").count(), 4);
-    assert!(page.body.contains(&t.arg("comment-replies", "count", 3_i64)));
+    assert!(page
+        .body
+        .contains(&t.arg("comment-replies", "count", 3_i64)));
     assert!(page
         .body
         .contains(&format!("href=\"/post/{post_id}/c/{b}\"")));
@@ -423,4 +426,244 @@ async fn comments_collapse_with_their_answers_and_have_a_sub_thread_page() {
     ] {
         assert_eq!(visitor.get(&path).await.status, 404, "{path}");
     }
+}
+
+#[tokio::test]
+async fn members_change_their_email_with_their_password() {
+    let alpha = TestInstance::start(&[]).await;
+    alpha.create_user("alice").await;
+    alpha.create_user("bob").await;
+    let mut alice = Browser::new(&alpha, "en");
+    alice.log_in("alice").await;
+    let page = alice.get("/settings").await;
+    assert!(page.body.contains("value=\"alice@example.org\""));
+
+    let cases: [(&str, &str, u16, &str); 3] = [
+        (
+            "alice@nouvelle.org",
+            "wrong password",
+            422,
+            "email_password",
+        ),
+        ("pas une adresse", "correct horse battery", 422, "email"),
+        ("BOB@example.org", "correct horse battery", 409, "email"),
+    ];
+    for (email, password, status, field) in cases {
+        let page = alice
+            .post(
+                "/settings/email",
+                &[("email", email), ("email_password", password)],
+            )
+            .await;
+        assert_eq!(page.status, status, "{email}");
+        assert!(
+            page.body.contains(&format!("id=\"{field}-error\"")),
+            "{email}"
+        );
+        assert!(
+            page.body.contains(&format!("value=\"{email}\"")),
+            "input kept"
+        );
+    }
+    let unchanged = alpha
+        .with_db(|conn, config| recolte::domain::accounts::find_by_username(conn, config, "alice"))
+        .await
+        .unwrap();
+    assert_eq!(unchanged.user.email, "alice@example.org");
+
+    let page = alice
+        .post(
+            "/settings/email",
+            &[
+                ("email", " Alice@Nouvelle.org "),
+                ("email_password", "correct horse battery"),
+            ],
+        )
+        .await;
+    let page = alice.follow(&page).await;
+    assert!(
+        page.body.contains("Your e-mail address is changed")
+            || page.body.contains("adresse e-mail est changée")
+    );
+    assert!(page.body.contains("value=\"alice@nouvelle.org\""));
+    // The new address logs in.
+    let mut again = Browser::new(&alpha, "en");
+    again.get("/login").await;
+    let page = again
+        .post(
+            "/login",
+            &[
+                ("login", "alice@nouvelle.org"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    // Visitors are asked to log in.
+    let (cookie, token) = alpha.form_token("/login").await;
+    let r = alpha
+        .client
+        .post(alpha.url("/settings/email"))
+        .header("Cookie", cookie)
+        .form(&[("csrf_token", token.as_str()), ("email", "x@y.org")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
+async fn deleting_an_account_erases_it_and_keeps_the_name() {
+    let alpha = TestInstance::start(&[]).await;
+    let alice = alpha.create_user("alice").await;
+    let bob = alpha.create_user("bob").await;
+    let climat = alpha
+        .create_community(&bob.actor, "climat", MembershipPolicy::Open)
+        .await;
+    alpha
+        .with_db({
+            let (a, c) = (alice.actor.clone(), climat.actor.clone());
+            move |conn, config| recolte::domain::follows::follow(conn, config, &a, &c)
+        })
+        .await
+        .unwrap();
+    let hers = post(&alpha, &alice.actor, &climat, "Son billet").await;
+    let his = post(&alpha, &bob.actor, &climat, "Le billet de Bob").await;
+    like(&alpha, &alice.actor, his).await;
+    let app = api_common::register_app(&alpha, "read write", "urn:ietf:wg:oauth:2.0:oob").await;
+    let token = api_common::password_token(&alpha, &app, "alice", "read").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let verify = || async {
+        alpha
+            .client
+            .get(alpha.url("/api/v1/accounts/verify_credentials"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(verify().await, 200);
+
+    let mut browser = Browser::new(&alpha, "en");
+    browser.log_in("alice").await;
+    let page = browser
+        .post(
+            "/settings/delete",
+            &[("delete_password", "wrong"), ("delete_confirm", "yes")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"delete_password-error\""));
+    let page = browser
+        .post(
+            "/settings/delete",
+            &[("delete_password", "correct horse battery")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"delete_confirm-error\""));
+    assert_eq!(verify().await, 200, "nothing changed yet");
+
+    let page = browser
+        .post(
+            "/settings/delete",
+            &[
+                ("delete_password", "correct horse battery"),
+                ("delete_confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location.as_deref(), Some("/"));
+    let page = browser.get("/").await;
+    assert!(page.body.contains("href=\"/login\""), "signed out");
+    assert_eq!(verify().await, 401, "API tokens revoked");
+    assert_eq!(browser.get("/settings").await.status, 401);
+
+    // Her post is a tombstone, her like and membership gone, bob's post stays.
+    let (post, likes, members) = alpha
+        .with_db({
+            let c = climat.actor.id;
+            move |conn, _| {
+                let post = content::post_by_id(conn, hers)?;
+                let his = content::post_by_id(conn, his)?;
+                let likes = content::like_count(conn, &Target::Post(his))?;
+                Ok((
+                    post,
+                    likes,
+                    recolte::domain::follows::follower_count(conn, c)?,
+                ))
+            }
+        })
+        .await
+        .unwrap();
+    assert!(post.deleted_at.is_some() && post.content_html.is_empty());
+    assert_eq!((likes, members), (0, 0));
+    let page = Browser::new(&alpha, "en")
+        .get(&format!("/post/{hers}"))
+        .await;
+    assert!(!page.body.contains("Texte"));
+    // She cannot log in; her name stays reserved, her address is free again.
+    let mut again = Browser::new(&alpha, "en");
+    again.get("/login").await;
+    let page = again
+        .post(
+            "/login",
+            &[("login", "alice"), ("password", "correct horse battery")],
+        )
+        .await;
+    assert_eq!(page.status, 401);
+    again.get("/signup").await;
+    let page = again
+        .post(
+            "/signup",
+            &[
+                ("username", "alice"),
+                ("email", "alice@example.org"),
+                ("password", "another horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 409);
+    assert!(page.body.contains("id=\"username-error\""));
+    assert!(!page.body.contains("id=\"email-error\""));
+}
+
+#[tokio::test]
+async fn the_last_administrator_cannot_delete_their_account() {
+    let alpha = TestInstance::start(&[]).await;
+    let chef = alpha.create_user("chef").await;
+    alpha
+        .with_db(move |conn, _| {
+            use diesel::prelude::*;
+            use recolte::schema::users;
+            diesel::update(users::table.find(chef.user.id))
+                .set(users::role.eq("admin"))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&alpha, "fr");
+    browser.log_in("chef").await;
+    let page = browser
+        .post(
+            "/settings/delete",
+            &[
+                ("delete_password", "correct horse battery"),
+                ("delete_confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("garder au moins un administrateur"));
+    assert_eq!(
+        browser.get("/settings").await.status,
+        200,
+        "still signed in"
+    );
 }

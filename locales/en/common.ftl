@@ -102,3 +102,7 @@ flash-follow-requested = Your follow request is sent.
 flash-unfollowed = You no longer follow this person.
 flash-remote-follow-sent = Your request is sent: the community or person will show among those you follow once it accepts.
 flash-account-approved = The account is approved: the person can log in.
+
+## Account (web branch)
+flash-email-changed = Your e-mail address is changed.
+flash-account-deleted = Your account is deleted. Thank you for taking part.

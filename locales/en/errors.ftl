@@ -46,3 +46,9 @@ invalid-url = This address cannot be fetched.
 taken-username = This name is already taken: choose another one.
 taken-name = This identifier is already taken: choose another one.
 taken-email = An account already uses this e-mail address.
+
+## Account and administration (web branch)
+invalid-email_password = This is not the account's password.
+invalid-delete_password = This is not the account's password.
+invalid-delete_confirm = Tick the box to confirm the deletion.
+invalid-admin_role = The instance must keep at least one administrator: appoint another one first.

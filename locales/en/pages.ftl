@@ -232,3 +232,14 @@ comment-replies = { $count ->
     [one] { $count } hidden answer
    *[other] { $count } hidden answers
 }
+
+## Account: e-mail address and deletion (web branch)
+settings-email = E-mail address
+settings-new-email = New e-mail address
+settings-email-password = Your password, to confirm the change of address
+settings-change-email = Change address
+settings-delete = Delete the account
+settings-delete-explained = Deletion is final: your posts and comments are erased (a "deleted" notice stays in their place), your likes and follows go, your sessions and apps are signed out, and the partner instances that know you are told. Your username stays reserved.
+settings-delete-password = Your password, to confirm the deletion
+settings-delete-confirm = I understand that my account and its content will be deleted for good.
+settings-delete-button = Delete my account for good

@@ -102,3 +102,7 @@ flash-follow-requested = Votre demande de suivi est envoyée.
 flash-unfollowed = Vous ne suivez plus cette personne.
 flash-remote-follow-sent = Votre demande est envoyée : la communauté ou la personne apparaîtra dans vos abonnements dès qu’elle l’aura acceptée.
 flash-account-approved = Le compte est validé : la personne peut se connecter.
+
+## Compte (branche web)
+flash-email-changed = Votre adresse e-mail est changée.
+flash-account-deleted = Votre compte est supprimé. Merci d’avoir participé.

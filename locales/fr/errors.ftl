@@ -46,3 +46,9 @@ invalid-url = Cette adresse ne peut pas être consultée.
 taken-username = Ce nom est déjà pris : choisissez-en un autre.
 taken-name = Cet identifiant est déjà pris : choisissez-en un autre.
 taken-email = Un compte utilise déjà cette adresse e-mail.
+
+## Compte et administration (branche web)
+invalid-email_password = Ce n’est pas le mot de passe du compte.
+invalid-delete_password = Ce n’est pas le mot de passe du compte.
+invalid-delete_confirm = Cochez la case pour confirmer la suppression.
+invalid-admin_role = L’instance doit garder au moins un administrateur : nommez-en un autre d’abord.

@@ -235,3 +235,14 @@ comment-replies = { $count ->
     [one] { $count } réponse masquée
    *[other] { $count } réponses masquées
 }
+
+## Compte : adresse e-mail et suppression (branche web)
+settings-email = Adresse e-mail
+settings-new-email = Nouvelle adresse e-mail
+settings-email-password = Votre mot de passe, pour confirmer le changement d’adresse
+settings-change-email = Changer d’adresse
+settings-delete = Supprimer le compte
+settings-delete-explained = La suppression est définitive : vos publications et commentaires sont effacés (une mention « supprimé » reste à leur place), vos mentions « J’aime » et abonnements disparaissent, vos sessions et applications sont déconnectées, et les instances partenaires qui vous connaissent en sont informées. Votre nom d’utilisateur reste réservé.
+settings-delete-password = Votre mot de passe, pour confirmer la suppression
+settings-delete-confirm = Je comprends que mon compte et son contenu seront supprimés définitivement.
+settings-delete-button = Supprimer définitivement mon compte

@@ -2,6 +2,7 @@
 //! here, once. Web pages, the Mastodon API, the federation inbox and the
 //! command line parse their input, call these functions and render the result.
 
+pub mod account_changes;
 pub mod accounts;
 pub mod actors;
 pub mod communities;

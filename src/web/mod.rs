@@ -18,6 +18,7 @@ use crate::db::Db;
 use crate::error::Error;
 use recolte_federation::signatures::PublicKeyCache;
 
+mod account_pages;
 mod actors;
 mod admin_pages;
 mod community_pages;
@@ -118,6 +119,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health))
         // Feeds (web branch).
         .route("/post/{id}/c/{comment}", get(post_pages::sub_thread))
+        .route("/settings/email", post(account_pages::change_email))
+        .route("/settings/delete", post(account_pages::delete_account))
         .route("/local", get(feed_pages::local))
         .route("/network", get(feed_pages::network))
         .merge(crate::api::router())

@@ -291,6 +291,8 @@ struct SettingsPage {
     locales: &'static [&'static str],
     current: String,
     profile: ProfileForm,
+    /// The e-mail address shown in its form (as typed after an error).
+    email: String,
     errors: FieldErrors,
 }
 
@@ -338,17 +340,19 @@ impl ProfileForm {
 }
 
 /// The signed-in account's id and language, or the answer asking to log in.
-fn settings_owner(page: &PageContext) -> Result<(i64, String), Box<Response>> {
+pub(super) fn settings_owner(page: &PageContext) -> Result<(i64, String), Box<Response>> {
     let account = page.require_account()?;
     Ok((account.user.id, account.user.locale.clone()))
 }
 
-/// The settings page with the stored profile and these errors.
-async fn settings_page(
+/// The settings page with the stored profile (or the one typed), the
+/// stored e-mail address (or the one typed) and these errors.
+pub(super) async fn settings_page(
     state: &AppState,
     page: PageContext,
     current: String,
     profile: Option<ProfileForm>,
+    typed_email: Option<String>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Response {
@@ -374,11 +378,18 @@ async fn settings_page(
             }
         }
     };
+    let email = typed_email.unwrap_or_else(|| {
+        page.account
+            .as_ref()
+            .map(|a| a.user.email.clone())
+            .unwrap_or_default()
+    });
     let body = render(&SettingsPage {
         page,
         locales: LOCALES,
         current,
         profile,
+        email,
         errors,
     });
     (status, body).into_response()
@@ -393,6 +404,7 @@ pub async fn settings_form(State(state): State<AppState>, page: PageContext) -> 
         &state,
         page,
         current,
+        None,
         None,
         FieldErrors::default(),
         StatusCode::OK,
@@ -426,7 +438,7 @@ pub async fn settings(
             let current = Lang::parse(&form.locale)
                 .map(|l| l.code().to_string())
                 .unwrap_or_default();
-            settings_page(&state, page, current, None, errors, status_of(&e)).await
+            settings_page(&state, page, current, None, None, errors, status_of(&e)).await
         }
     }
 }
@@ -453,7 +465,16 @@ pub async fn profile(
         Err(e) => {
             let errors = FieldErrors::from_error(&page, &e);
             let status = status_of(&e);
-            settings_page(&state, page, locale, Some(form.kept()), errors, status).await
+            settings_page(
+                &state,
+                page,
+                locale,
+                Some(form.kept()),
+                None,
+                errors,
+                status,
+            )
+            .await
         }
     }
 }
@@ -484,7 +505,7 @@ pub async fn change_password(
         Ok(()) => redirect_with(&state, "/settings", "flash-password-changed"),
         Err(e) => {
             let errors = FieldErrors::from_error(&page, &e);
-            settings_page(&state, page, locale, None, errors, status_of(&e)).await
+            settings_page(&state, page, locale, None, None, errors, status_of(&e)).await
         }
     }
 }
