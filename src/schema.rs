@@ -357,3 +357,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     media,
 );
+
+// Web feeds (migration 2026-11-29-000008_web_settings).
+diesel::table! {
+    post_stats (post_id) {
+        post_id -> BigInt,
+        likes -> BigInt,
+        last_activity_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(post_stats -> posts (post_id));
+diesel::allow_tables_to_appear_in_same_query!(post_stats, posts);
+diesel::allow_tables_to_appear_in_same_query!(post_stats, follows);

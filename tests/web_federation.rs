@@ -178,3 +178,88 @@ async fn zoe_home(beta: &TestInstance) -> String {
     zoe.log_in("zoe").await;
     zoe.get("/").await.body
 }
+
+#[tokio::test]
+async fn a_deleted_account_is_erased_on_the_instances_that_know_it() {
+    let alpha = TestInstance::start(&[]).await;
+    let beta = TestInstance::start(&[]).await;
+    let modo = alpha.create_user("modo").await;
+    alpha
+        .create_community(&modo.actor, "climat", MembershipPolicy::Open)
+        .await;
+    beta.create_user("zoe").await;
+    let mut zoe = Browser::new(&beta, "fr");
+    zoe.log_in("zoe").await;
+    zoe.get("/follow").await;
+    let page = zoe
+        .post(
+            "/follow",
+            &[("handle", &format!("!climat@{}", alpha.domain))],
+        )
+        .await;
+    let remote = page.location.clone().unwrap_or_default();
+    assert!(remote.starts_with("/remote/"), "{remote}");
+    let members = || async {
+        alpha
+            .with_db(|conn, config| {
+                let c = recolte::domain::communities::find_local(conn, config, "climat")?;
+                recolte::domain::follows::follower_count(conn, c.actor.id)
+            })
+            .await
+            .unwrap()
+    };
+    eventually("zoe joins climat", || async { members().await == 1 }).await;
+    zoe.get(&format!("{remote}/submit")).await;
+    let page = zoe
+        .post(
+            &format!("{remote}/submit"),
+            &[
+                ("title", "Mon billet"),
+                ("body", "Un texte de Zoé."),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let on_alpha = || async {
+        alpha
+            .with_db(|conn, _| {
+                use diesel::prelude::*;
+                use recolte::schema::posts;
+                Ok(posts::table
+                    .filter(posts::title.eq("Mon billet"))
+                    .select((posts::content_html, posts::deleted_at.is_not_null()))
+                    .first::<(String, bool)>(conn)
+                    .optional()?)
+            })
+            .await
+            .unwrap()
+    };
+    eventually("the post reaches alpha", || async {
+        on_alpha().await.is_some()
+    })
+    .await;
+    assert!(on_alpha().await.unwrap().0.contains("Un texte de Zoé"));
+
+    zoe.get("/settings").await;
+    let page = zoe
+        .post(
+            "/settings/delete",
+            &[
+                ("delete_password", "correct horse battery"),
+                ("delete_confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    eventually("alpha erases zoe's post", || async {
+        on_alpha().await == Some((String::new(), true))
+    })
+    .await;
+    eventually("zoe leaves climat on alpha", || async {
+        members().await == 0
+    })
+    .await;
+    let page = Browser::new(&alpha, "fr").get("/c/climat").await;
+    assert!(!page.body.contains("Mon billet"));
+}

@@ -738,8 +738,16 @@ async fn posts_comments_likes_edits_and_deletions() {
     let ids = comment_ids(&page.body);
     assert_eq!(ids.len(), 2);
     assert_eq!(ids[0], first);
-    assert!(page.body.contains("class=\"comment depth-1\""));
-    assert!(page.body.contains(&format!("href=\"#comment-{first}\"")));
+    // The reply is nested in the comment it answers (collapsed with it).
+    let (_, inside) = page
+        .body
+        .split_once(&format!("id=\"comment-{first}\""))
+        .unwrap();
+    let (inside, _) = inside.split_once("</article>").unwrap();
+    assert!(inside.contains(&format!("id=\"comment-{}\"", ids[1])));
+    assert!(page
+        .body
+        .contains(&format!("href=\"/post/{post}/c/{first}\"")));
     // The comment's own URL leads to its anchor.
     let page = felix.get(&format!("/comment/{first}")).await;
     assert_eq!(page.status, 303);
@@ -755,7 +763,10 @@ async fn posts_comments_likes_edits_and_deletions() {
         )
         .await;
     assert_eq!(page.status, 422);
-    assert!(page.body.contains(&format!("id=\"reply-{first}-error\"")));
+    assert!(page.body.contains("id=\"comment-body-error\""));
+    assert!(page
+        .body
+        .contains(&format!("name=\"parent\" value=\"{first}\"")));
 
     // Likes toggle.
     let page = felix.post(&format!("/post/{post}/like"), &[]).await;

@@ -106,3 +106,6 @@ flash-account-approved = The account is approved: the person can log in.
 # --- Media ---
 flash-avatar-saved = Your profile picture is saved.
 # --- end media ---
+## Account (web branch)
+flash-email-changed = Your e-mail address is changed.
+flash-account-deleted = Your account is deleted. Thank you for taking part.

@@ -50,3 +50,8 @@ taken-email = An account already uses this e-mail address.
 # --- Media ---
 invalid-avatar = Choose a PNG, JPEG, GIF or WebP image that is not too large.
 # --- end media ---
+## Account and administration (web branch)
+invalid-email_password = This is not the account's password.
+invalid-delete_password = This is not the account's password.
+invalid-delete_confirm = Tick the box to confirm the deletion.
+invalid-admin_role = The instance must keep at least one administrator: appoint another one first.

@@ -111,7 +111,7 @@ comment-submit = Send
 comment-login = Log in to comment
 comment-none = No comments yet: be the first to react.
 comment-deleted = This comment was deleted.
-reply-to = Your answer to { $name }
+reply-field = Your answer
 
 profile-structure = Organisation
 profile-job = Job title
@@ -208,3 +208,45 @@ settings-avatar-field = New picture
 settings-avatar-help = A PNG, JPEG, GIF or WebP image; it is shown next to your name.
 settings-avatar-submit = Save the picture
 # --- end media ---
+## Feeds (web branch)
+nav-local = Local feed
+nav-network = Whole network
+feed-sort = Sort posts
+feed-period = Period
+feed-sort-new = New
+feed-sort-active = Active
+feed-sort-top = Top
+feed-period-day = Today
+feed-period-week = This week
+feed-period-month = This month
+feed-period-all = All time
+feed-next = Next page
+feed-local-title = Local feed
+feed-local-about = Posts written by the members of this instance.
+feed-local-empty = Nobody has posted here yet. Join a community and start the first discussion.
+feed-network-title = Whole network
+feed-network-about = Every post this instance knows of, here and on partner instances.
+feed-network-empty = No post is known here yet. Follow a community of another instance by pasting its address to receive its posts.
+
+## Comment threads (web branch)
+sub-thread-title = A comment and its answers
+sub-thread-all = See the whole discussion ({ $count ->
+    [one] { $count } comment
+   *[other] { $count } comments
+})
+sub-thread-context = In answer to
+comment-replies = { $count ->
+    [one] { $count } hidden answer
+   *[other] { $count } hidden answers
+}
+
+## Account: e-mail address and deletion (web branch)
+settings-email = E-mail address
+settings-new-email = New e-mail address
+settings-email-password = Your password, to confirm the change of address
+settings-change-email = Change address
+settings-delete = Delete the account
+settings-delete-explained = Deletion is final: your posts and comments are erased (a "deleted" notice stays in their place), your likes and follows go, your sessions and apps are signed out, and the partner instances that know you are told. Your username stays reserved.
+settings-delete-password = Your password, to confirm the deletion
+settings-delete-confirm = I understand that my account and its content will be deleted for good.
+settings-delete-button = Delete my account for good

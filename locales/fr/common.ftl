@@ -106,3 +106,6 @@ flash-account-approved = Le compte est validé : la personne peut se connecter.
 # --- Media ---
 flash-avatar-saved = Votre photo de profil est enregistrée.
 # --- end media ---
+## Compte (branche web)
+flash-email-changed = Votre adresse e-mail est changée.
+flash-account-deleted = Votre compte est supprimé. Merci d’avoir participé.

@@ -50,3 +50,8 @@ taken-email = Un compte utilise déjà cette adresse e-mail.
 # --- Media ---
 invalid-avatar = Choisissez une image PNG, JPEG, GIF ou WebP qui ne soit pas trop lourde.
 # --- end media ---
+## Compte et administration (branche web)
+invalid-email_password = Ce n’est pas le mot de passe du compte.
+invalid-delete_password = Ce n’est pas le mot de passe du compte.
+invalid-delete_confirm = Cochez la case pour confirmer la suppression.
+invalid-admin_role = L’instance doit garder au moins un administrateur : nommez-en un autre d’abord.

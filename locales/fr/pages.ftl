@@ -111,7 +111,7 @@ comment-submit = Envoyer
 comment-login = Connectez-vous pour commenter
 comment-none = Aucun commentaire pour l’instant : soyez le premier à réagir.
 comment-deleted = Ce commentaire a été supprimé.
-reply-to = Votre réponse à { $name }
+reply-field = Votre réponse
 
 profile-structure = Structure
 profile-job = Fonction
@@ -211,3 +211,45 @@ settings-avatar-field = Nouvelle photo
 settings-avatar-help = Une image PNG, JPEG, GIF ou WebP ; elle s’affiche à côté de votre nom.
 settings-avatar-submit = Enregistrer la photo
 # --- end media ---
+## Fils (branche web)
+nav-local = Fil local
+nav-network = Tout le réseau
+feed-sort = Trier les publications
+feed-period = Période
+feed-sort-new = Nouveautés
+feed-sort-active = Actives
+feed-sort-top = Les plus appréciées
+feed-period-day = Aujourd’hui
+feed-period-week = Cette semaine
+feed-period-month = Ce mois-ci
+feed-period-all = Depuis toujours
+feed-next = Page suivante
+feed-local-title = Fil local
+feed-local-about = Les publications écrites par les membres de cette instance.
+feed-local-empty = Personne n’a encore rien publié ici. Rejoignez une communauté et lancez la première discussion.
+feed-network-title = Tout le réseau
+feed-network-about = Toutes les publications connues de cette instance, ici et chez les instances partenaires.
+feed-network-empty = Aucune publication n’est encore connue ici. Suivez une communauté d’une autre instance en collant son adresse pour recevoir ses publications.
+
+## Fils de commentaires (branche web)
+sub-thread-title = Un commentaire et ses réponses
+sub-thread-all = Voir toute la discussion ({ $count ->
+    [one] { $count } commentaire
+   *[other] { $count } commentaires
+})
+sub-thread-context = En réponse à
+comment-replies = { $count ->
+    [one] { $count } réponse masquée
+   *[other] { $count } réponses masquées
+}
+
+## Compte : adresse e-mail et suppression (branche web)
+settings-email = Adresse e-mail
+settings-new-email = Nouvelle adresse e-mail
+settings-email-password = Votre mot de passe, pour confirmer le changement d’adresse
+settings-change-email = Changer d’adresse
+settings-delete = Supprimer le compte
+settings-delete-explained = La suppression est définitive : vos publications et commentaires sont effacés (une mention « supprimé » reste à leur place), vos mentions « J’aime » et abonnements disparaissent, vos sessions et applications sont déconnectées, et les instances partenaires qui vous connaissent en sont informées. Votre nom d’utilisateur reste réservé.
+settings-delete-password = Votre mot de passe, pour confirmer la suppression
+settings-delete-confirm = Je comprends que mon compte et son contenu seront supprimés définitivement.
+settings-delete-button = Supprimer définitivement mon compte

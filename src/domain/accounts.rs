@@ -213,7 +213,7 @@ pub fn hash_password(password: &str) -> Result<String, Error> {
         .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
+pub(super) fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| {
             Argon2::default()

@@ -1031,6 +1031,13 @@ pub fn receive_account_deletion(conn: &mut DbConn, account: &Actor) -> Result<us
             "accounts of this instance are not deleted from elsewhere".into(),
         ));
     }
+    erase_account_traces(conn, account)
+}
+
+/// What a deleted account leaves (here or at its origin): its posts and
+/// comments become tombstones, its likes and follows (both ways) go.
+/// Returns how many posts and comments were erased.
+pub fn erase_account_traces(conn: &mut DbConn, account: &Actor) -> Result<usize, Error> {
     let now = super::now();
     let posts_erased = diesel::update(
         posts::table

@@ -176,36 +176,6 @@ pub fn unpinned_posts(
     Ok(query.order(posts::id.desc()).limit(limit).load(conn)?)
 }
 
-/// A member's feed: posts of the communities and people they follow
-/// (accepted follows), newest first.
-pub fn feed(
-    conn: &mut DbConn,
-    reader_id: i64,
-    before: Option<i64>,
-    limit: i64,
-) -> Result<Vec<Post>, Error> {
-    let followed = || {
-        follows::table
-            .filter(follows::follower_id.eq(reader_id))
-            .filter(follows::state.eq("accepted"))
-            .select(follows::target_id)
-    };
-    let mut query = posts::table
-        .filter(posts::deleted_at.is_null())
-        .filter(
-            posts::community_id
-                .assume_not_null()
-                .eq_any(followed())
-                .or(posts::author_id.eq_any(followed())),
-        )
-        .select(Post::as_select())
-        .into_boxed();
-    if let Some(b) = before {
-        query = query.filter(posts::id.lt(b));
-    }
-    Ok(query.order(posts::id.desc()).limit(limit).load(conn)?)
-}
-
 /// A person's posts (not deleted), newest first.
 pub fn posts_by(
     conn: &mut DbConn,

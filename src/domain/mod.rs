@@ -2,10 +2,12 @@
 //! here, once. Web pages, the Mastodon API, the federation inbox and the
 //! command line parse their input, call these functions and render the result.
 
+pub mod account_changes;
 pub mod accounts;
 pub mod actors;
 pub mod communities;
 pub mod content;
+pub mod feeds;
 pub mod follows;
 pub mod listings;
 pub mod lists;

@@ -307,7 +307,15 @@ pub async fn object(
     if !wants_json(&headers) {
         return match kind.as_str() {
             "post" => {
-                post_pages::show(&state, page, id, CommentDraft::default(), StatusCode::OK).await
+                post_pages::show(
+                    &state,
+                    page,
+                    id,
+                    None,
+                    CommentDraft::default(),
+                    StatusCode::OK,
+                )
+                .await
             }
             "comment" => match state
                 .db

@@ -18,12 +18,14 @@ use crate::db::Db;
 use crate::error::Error;
 use recolte_federation::signatures::PublicKeyCache;
 
+mod account_pages;
 mod actors;
 mod admin_pages;
 mod avatar_pages;
 mod community_pages;
 mod discovery;
 mod federation;
+mod feed_pages;
 pub mod i18n;
 mod media_files;
 mod notification_pages;
@@ -125,6 +127,12 @@ pub fn router(state: AppState) -> Router {
             post(avatar_pages::upload).layer(DefaultBodyLimit::disable()),
         )
         // --- end media ---
+        // Feeds (web branch).
+        .route("/post/{id}/c/{comment}", get(post_pages::sub_thread))
+        .route("/settings/email", post(account_pages::change_email))
+        .route("/settings/delete", post(account_pages::delete_account))
+        .route("/local", get(feed_pages::local))
+        .route("/network", get(feed_pages::network))
         .merge(crate::api::router())
         .fallback(page::not_found)
         .layer(DefaultBodyLimit::max(inbox::MAX_BODY_BYTES))

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::community_pages::{next_page, post_items, PageQuery, PostItem, PAGE_SIZE};
+use super::feed_pages::{self, Feed, FeedQuery};
 use super::i18n::Lang;
 use super::page::{
     not_found, redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted,
@@ -18,6 +18,7 @@ use super::{status_of, AppState};
 use crate::config::RegistrationMode;
 use crate::domain::accounts::{self, NewAccount, Role, LOCALES};
 use crate::domain::actors::Actor;
+use crate::domain::feeds::FeedScope;
 use crate::domain::listings::{self, DirectoryEntry, DirectoryFilter};
 use crate::domain::profiles::{self, ProfileChanges};
 use crate::domain::{login_throttle, sessions};
@@ -46,10 +47,8 @@ struct IndexPage {
     registrations_open: bool,
     /// The signed-in member's communities.
     mine: Vec<Actor>,
-    /// The signed-in member's feed.
-    posts: Vec<PostItem>,
-    before: Option<i64>,
-    next: Option<String>,
+    /// The signed-in member's home feed.
+    feed: Option<Feed>,
     communities: Vec<DirectoryEntry>,
     partners: Vec<String>,
 }
@@ -60,38 +59,33 @@ const WELCOME_PARTNERS: i64 = 50;
 pub async fn index(
     State(state): State<AppState>,
     page: PageContext,
-    Query(query): Query<PageQuery>,
+    Query(query): Query<FeedQuery>,
 ) -> Response {
     let me = page.account.as_ref().map(|a| a.actor.id);
-    let before = query.before;
     let loaded = state
         .db
         .run(move |conn| {
             let (mine, feed) = match me {
                 Some(id) => (
                     listings::communities_of(conn, id, 50)?,
-                    listings::feed(conn, id, before, PAGE_SIZE)?,
+                    Some(feed_pages::load(conn, "/", FeedScope::Home(id), &query)?),
                 ),
-                None => (vec![], vec![]),
+                None => (vec![], None),
             };
-            let next = next_page(&feed, "/", |p| p.id);
-            let posts = post_items(conn, feed, true)?;
             let communities =
                 listings::directory(conn, &DirectoryFilter::default(), WELCOME_COMMUNITIES)?;
             let partners = listings::partner_instances(conn, WELCOME_PARTNERS)?;
-            Ok((mine, posts, next, communities, partners))
+            Ok((mine, feed, communities, partners))
         })
         .await;
     match loaded {
-        Ok((mine, posts, next, communities, partners)) => render(&IndexPage {
+        Ok((mine, feed, communities, partners)) => render(&IndexPage {
             page,
             description: state.config.instance_description.clone(),
             domain: state.config.domain.clone(),
             registrations_open: state.config.registration_mode != RegistrationMode::Closed,
             mine,
-            posts,
-            before,
-            next,
+            feed,
             communities,
             partners,
         }),
@@ -297,6 +291,8 @@ struct SettingsPage {
     locales: &'static [&'static str],
     current: String,
     profile: ProfileForm,
+    /// The e-mail address shown in its form (as typed after an error).
+    email: String,
     errors: FieldErrors,
 }
 
@@ -344,17 +340,19 @@ impl ProfileForm {
 }
 
 /// The signed-in account's id and language, or the answer asking to log in.
-fn settings_owner(page: &PageContext) -> Result<(i64, String), Box<Response>> {
+pub(super) fn settings_owner(page: &PageContext) -> Result<(i64, String), Box<Response>> {
     let account = page.require_account()?;
     Ok((account.user.id, account.user.locale.clone()))
 }
 
-/// The settings page with the stored profile and these errors.
+/// The settings page with the stored profile (or the one typed), the
+/// stored e-mail address (or the one typed) and these errors.
 pub(super) async fn settings_page(
     state: &AppState,
     page: PageContext,
     current: String,
     profile: Option<ProfileForm>,
+    typed_email: Option<String>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Response {
@@ -380,11 +378,18 @@ pub(super) async fn settings_page(
             }
         }
     };
+    let email = typed_email.unwrap_or_else(|| {
+        page.account
+            .as_ref()
+            .map(|a| a.user.email.clone())
+            .unwrap_or_default()
+    });
     let body = render(&SettingsPage {
         page,
         locales: LOCALES,
         current,
         profile,
+        email,
         errors,
     });
     (status, body).into_response()
@@ -399,6 +404,7 @@ pub async fn settings_form(State(state): State<AppState>, page: PageContext) -> 
         &state,
         page,
         current,
+        None,
         None,
         FieldErrors::default(),
         StatusCode::OK,
@@ -432,7 +438,7 @@ pub async fn settings(
             let current = Lang::parse(&form.locale)
                 .map(|l| l.code().to_string())
                 .unwrap_or_default();
-            settings_page(&state, page, current, None, errors, status_of(&e)).await
+            settings_page(&state, page, current, None, None, errors, status_of(&e)).await
         }
     }
 }
@@ -459,7 +465,16 @@ pub async fn profile(
         Err(e) => {
             let errors = FieldErrors::from_error(&page, &e);
             let status = status_of(&e);
-            settings_page(&state, page, locale, Some(form.kept()), errors, status).await
+            settings_page(
+                &state,
+                page,
+                locale,
+                Some(form.kept()),
+                None,
+                errors,
+                status,
+            )
+            .await
         }
     }
 }
@@ -490,7 +505,7 @@ pub async fn change_password(
         Ok(()) => redirect_with(&state, "/settings", "flash-password-changed"),
         Err(e) => {
             let errors = FieldErrors::from_error(&page, &e);
-            settings_page(&state, page, locale, None, errors, status_of(&e)).await
+            settings_page(&state, page, locale, None, None, errors, status_of(&e)).await
         }
     }
 }

@@ -1,7 +1,10 @@
-//! A post's page with its threaded comments (each with a permalink anchor),
-//! and what can be done there: comment and reply, edit, delete, like and
-//! take a like back. Every action redirects to the page it came from with
-//! a confirmation.
+//! A post's page with its threaded comments (nested, each collapsible with
+//! its answers, with a permalink anchor), the page of one comment's
+//! sub-thread (its context above it, and the form to answer it), and what
+//! can be done there: comment and reply, edit, delete, like and take a like
+//! back. A long thread stays light: one shared form carries the CSRF token
+//! for every like button, answering and editing are links to their pages.
+//! Every action redirects to the page it came from with a confirmation.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -20,12 +23,10 @@ use crate::domain::media;
 use crate::domain::text;
 use crate::error::Error;
 
-/// Deepest indentation shown; deeper answers stay at this level.
-const MAX_DEPTH: usize = 6;
-
 /// A comment as the thread shows it.
 pub struct CommentItem {
     pub comment: Comment,
+    /// Depth in the shown thread (0: answers the post, or the focused comment).
     pub depth: usize,
     pub author: String,
     /// The author's avatar, if they have one.
@@ -34,12 +35,40 @@ pub struct CommentItem {
     pub liked: bool,
     pub can_edit: bool,
     pub can_delete: bool,
+    /// Answers below it, at any depth (said when it is collapsed).
+    pub replies: usize,
+    /// How many open comments end after this one (its own included).
+    pub closes: usize,
+}
+
+/// Counts each comment's answers and where the nested markup closes, for
+/// comments in thread order (each followed by its answers).
+fn nest(items: &mut [CommentItem]) {
+    let mut open: Vec<usize> = Vec::new();
+    for i in 0..items.len() {
+        let depth = items[i].depth;
+        while open.last().is_some_and(|&j| items[j].depth >= depth) {
+            open.pop();
+        }
+        for &j in &open {
+            items[j].replies += 1;
+        }
+        open.push(i);
+        let next = items.get(i + 1).map_or(0, |n| n.depth);
+        items[i].closes = (depth + 1).saturating_sub(next);
+    }
+}
+
+/// The comment a sub-thread page shows, and the comments it answers.
+pub struct Focus {
+    pub comment_id: i64,
+    /// From the one answering the post down to the focused comment's parent.
+    pub context: Vec<CommentItem>,
 }
 
 /// A comment being written that was refused: shown again with its error.
 #[derive(Default)]
 pub struct CommentDraft {
-    pub parent: Option<i64>,
     pub body: String,
     pub error: Option<String>,
 }
@@ -67,26 +96,23 @@ struct PostPage {
     comments: Vec<CommentItem>,
     visible_comments: i64,
     draft: CommentDraft,
+    focus: Option<Focus>,
 }
 
 impl PostPage {
-    /// The refused comment on the post itself, if any.
+    /// The refused comment of the page's form, if any.
     fn post_draft(&self) -> Option<&CommentDraft> {
-        (self.draft.error.is_some() && self.draft.parent.is_none()).then_some(&self.draft)
-    }
-
-    /// The refused answer to this comment, if any.
-    fn reply_draft(&self, comment_id: &i64) -> Option<&CommentDraft> {
-        (self.draft.error.is_some() && self.draft.parent == Some(*comment_id))
-            .then_some(&self.draft)
+        self.draft.error.is_some().then_some(&self.draft)
     }
 }
 
-/// The HTML page of a post, with a refused comment shown again if any.
+/// The HTML page of a post, or of one comment's sub-thread when `focus`
+/// names a comment of it, with a refused comment shown again if any.
 pub async fn show(
     state: &AppState,
     page: PageContext,
     post_id: i64,
+    focus: Option<i64>,
     draft: CommentDraft,
     status: StatusCode,
 ) -> Response {
@@ -134,28 +160,65 @@ pub async fn show(
     let (me, me_local) = reader.unwrap_or((-1, false));
     let may_edit = |author_id: i64| me_local && author_id == me;
     let may_delete = |author_id: i64| me_local && (author_id == me || moderates);
-    let comments: Vec<CommentItem> = thread
-        .into_iter()
-        .map(|(comment, depth)| CommentItem {
-            depth: depth.min(MAX_DEPTH),
-            author: authors
-                .get(&comment.author_id)
-                .map(|a| a.shown_name().to_string())
-                .unwrap_or_default(),
-            avatar: authors
-                .get(&comment.author_id)
-                .and_then(|a| a.avatar_url.clone()),
-            likes: likes.comments.get(&comment.id).copied().unwrap_or(0),
-            liked: likes.comments_liked.contains(&comment.id),
-            can_edit: may_edit(comment.author_id),
-            can_delete: may_delete(comment.author_id),
-            comment,
-        })
-        .collect();
-    let visible_comments = comments
+    let item = |(comment, depth): (Comment, usize)| CommentItem {
+        depth,
+        author: authors
+            .get(&comment.author_id)
+            .map(|a| a.shown_name().to_string())
+            .unwrap_or_default(),
+        avatar: authors
+            .get(&comment.author_id)
+            .and_then(|a| a.avatar_url.clone()),
+        likes: likes.comments.get(&comment.id).copied().unwrap_or(0),
+        liked: likes.comments_liked.contains(&comment.id),
+        can_edit: may_edit(comment.author_id),
+        can_delete: may_delete(comment.author_id),
+        replies: 0,
+        closes: 0,
+        comment,
+    };
+    let visible_comments = thread
         .iter()
-        .filter(|c| c.comment.deleted_at.is_none())
+        .filter(|(c, _)| c.deleted_at.is_none())
         .count() as i64;
+    let (shown, focus) = match focus {
+        None => (thread, None),
+        Some(id) => {
+            let Some(at) = thread.iter().position(|(c, _)| c.id == id) else {
+                return ErrorPage::response(
+                    &page,
+                    StatusCode::NOT_FOUND,
+                    page.t.get("error-not-found-text"),
+                );
+            };
+            let base = thread[at].1;
+            // The focused comment's ancestors are the last comment of each
+            // shallower depth before it.
+            let mut context: Vec<(Comment, usize)> = Vec::new();
+            for (c, d) in thread[..at].iter().rev() {
+                if *d < context.last().map_or(base, |(_, last)| *last) {
+                    context.push((c.clone(), *d));
+                }
+            }
+            context.reverse();
+            let sub: Vec<(Comment, usize)> = thread[at..]
+                .iter()
+                .enumerate()
+                .take_while(|(i, (_, d))| *i == 0 || *d > base)
+                .map(|(_, (c, d))| (c.clone(), d - base))
+                .collect();
+            let context = context.into_iter().map(|(c, _)| item((c, 0))).collect();
+            (
+                sub,
+                Some(Focus {
+                    comment_id: id,
+                    context,
+                }),
+            )
+        }
+    };
+    let mut comments: Vec<CommentItem> = shown.into_iter().map(item).collect();
+    nest(&mut comments);
     let body = PostPage {
         can_edit_post: may_edit(post.author_id),
         can_delete_post: may_delete(post.author_id),
@@ -168,8 +231,27 @@ pub async fn show(
         comments,
         visible_comments,
         draft,
+        focus,
     };
     (status, render(&body)).into_response()
+}
+
+/// `GET /post/ID/c/COMMENT`: one comment with the comments it answers
+/// above it, its answers below, and the form to answer it.
+pub async fn sub_thread(
+    State(state): State<AppState>,
+    Path((post_id, comment_id)): Path<(i64, i64)>,
+    page: PageContext,
+) -> Response {
+    show(
+        &state,
+        page,
+        post_id,
+        Some(comment_id),
+        CommentDraft::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -215,11 +297,10 @@ pub async fn comment(
         ),
         Err(e @ (Error::Invalid { .. } | Error::Forbidden(_))) => {
             let draft = CommentDraft {
-                parent: form.parent,
                 body: form.body.chars().take(60_000).collect(),
                 error: Some(page.error_message(&e)),
             };
-            show(&state, page, post_id, draft, status_of(&e)).await
+            show(&state, page, post_id, form.parent, draft, status_of(&e)).await
         }
         Err(e) => ErrorPage::from_error(&page, &e),
     }

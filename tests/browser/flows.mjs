@@ -127,10 +127,19 @@ try {
     await page.fill('#comment-body', 'Premier retour');
     await page.click('.thread > form button[type=submit]');
     check((await page.textContent('.flash')).includes('commentaire est publié'), `${scheme}: comment`);
-    await page.click('details.reply summary');
-    await page.fill('details.reply[open] textarea', 'Une réponse');
-    await page.click('details.reply[open] button[type=submit]');
-    check(await page.locator('article.comment.depth-1').count() === 1, `${scheme}: threaded reply`);
+    // Answering goes through the comment's sub-thread page.
+    await page.click('.comment-actions a:text-is("Répondre")');
+    await page.waitForURL(/\/post\/\d+\/c\/\d+/);
+    await audit(page, `${scheme} member sub-thread`);
+    await shot(page, `${scheme}-sub-thread`);
+    await page.fill('#comment-body', 'Une réponse');
+    await page.click('.thread form button[type=submit]');
+    await page.waitForURL(/\/post\/\d+(#comment-\d+)?$/);
+    check(await page.locator('article.comment article.comment').count() === 1, `${scheme}: threaded reply`);
+    // Collapsing a comment hides its answers, without script.
+    await page.click('article.comment > details > summary');
+    check(!(await page.locator('article.comment article.comment').isVisible()), `${scheme}: collapsed`);
+    await page.click('article.comment > details > summary');
     await page.click('.post-actions button');
     check((await page.textContent('.post-actions')).includes('J’aime (1)'), `${scheme}: like`);
     await audit(page, `${scheme} member post`);

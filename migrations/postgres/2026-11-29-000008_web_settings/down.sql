@@ -1,0 +1,9 @@
+DROP TRIGGER post_stats_comment_insert ON comments;
+DROP FUNCTION post_stats_comment_insert();
+DROP TRIGGER post_stats_like_delete ON likes;
+DROP FUNCTION post_stats_like_delete();
+DROP TRIGGER post_stats_like_insert ON likes;
+DROP FUNCTION post_stats_like_insert();
+DROP TRIGGER post_stats_post_insert ON posts;
+DROP FUNCTION post_stats_post_insert();
+DROP TABLE post_stats;

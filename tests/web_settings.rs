@@ -1,0 +1,669 @@
+//! Web pages of the feeds, comment threads, account settings and instance
+//! administration over HTTP: status, key content, sorting and paging, and
+//! what visitors, members, moderators and admins may do.
+
+mod api_common;
+mod common;
+
+use chrono::{Duration, Utc};
+use common::browser::Browser;
+use common::TestInstance;
+use recolte::domain::actors::{Actor, ActorKind, RemoteActor};
+use recolte::domain::communities::{Community, MembershipPolicy};
+use recolte::domain::content::{self, Incoming, PostDraft, Target};
+use recolte::web::i18n::{Lang, Translator};
+
+/// Post titles of a page, in order.
+fn titles(html: &str) -> Vec<String> {
+    html.split("<h3><a href=\"/post/")
+        .skip(1)
+        .filter_map(|s| s.split('>').nth(1))
+        .filter_map(|s| s.split('<').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The address of the page's "next page" link.
+fn next_link(html: &str) -> Option<String> {
+    let (before, _) = html.split_once("rel=\"next\"")?;
+    let href = before.rsplit("href=\"").next()?.split('"').next()?;
+    Some(href.replace("&#38;", "&"))
+}
+
+/// The labels of the links marked `aria-current="page"`.
+fn current_links(html: &str) -> Vec<String> {
+    html.split("aria-current=\"page\">")
+        .skip(1)
+        .filter_map(|s| s.split('<').next())
+        .map(str::to_string)
+        .collect()
+}
+
+async fn post(instance: &TestInstance, author: &Actor, community: &Community, title: &str) -> i64 {
+    let (author, community, title) = (author.clone(), community.clone(), title.to_string());
+    instance
+        .with_db(move |conn, config| {
+            content::create_post(
+                conn,
+                config,
+                &author,
+                Some(&community),
+                &PostDraft {
+                    title,
+                    body: "Texte".into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .await
+        .unwrap()
+        .id
+}
+
+async fn like(instance: &TestInstance, by: &Actor, post_id: i64) {
+    let by = by.clone();
+    instance
+        .with_db(move |conn, config| {
+            let post = content::post_by_id(conn, post_id)?;
+            content::like(conn, config, &by, &Target::Post(post))
+        })
+        .await
+        .unwrap();
+}
+
+fn remote_actor(kind: ActorKind, name: &str) -> RemoteActor {
+    let path = if kind == ActorKind::Group { "c" } else { "u" };
+    RemoteActor {
+        kind,
+        ap_id: format!("https://ailleurs.example/{path}/{name}"),
+        username: name.into(),
+        domain: "ailleurs.example".into(),
+        display_name: name.into(),
+        summary: String::new(),
+        inbox_url: format!("https://ailleurs.example/{path}/{name}/inbox"),
+        shared_inbox_url: None,
+        outbox_url: None,
+        followers_url: None,
+        public_key_pem: String::new(),
+        manually_approves_followers: false,
+        avatar_url: None,
+    }
+}
+
+/// Stores a post (or a comment on `reply_to`) from another instance,
+/// published `days_ago`.
+async fn remote_content(
+    instance: &TestInstance,
+    title: Option<&str>,
+    reply_to: Option<i64>,
+    days_ago: i64,
+) -> i64 {
+    let title = title.map(str::to_string);
+    instance
+        .with_db(move |conn, _| {
+            let author = recolte::domain::actors::upsert_remote(
+                conn,
+                &remote_actor(ActorKind::Person, "zoe"),
+            )?;
+            let group = recolte::domain::actors::upsert_remote(
+                conn,
+                &remote_actor(ActorKind::Group, "forets"),
+            )?;
+            let community = recolte::domain::communities::by_actor_id(conn, group.id)?;
+            let in_reply_to = match reply_to {
+                Some(id) => Some(Target::Post(content::post_by_id(conn, id)?)),
+                None => None,
+            };
+            let n = Utc::now().timestamp_nanos_opt().unwrap_or_default();
+            let incoming = Incoming {
+                ap_id: format!("https://ailleurs.example/objects/{n}"),
+                author,
+                community: Some(community),
+                title,
+                html: "<p>Texte</p>".into(),
+                source: "Texte".into(),
+                link: None,
+                language: None,
+                in_reply_to,
+                published: (Utc::now() - Duration::days(days_ago)).naive_utc(),
+                updated: None,
+            };
+            Ok(match content::receive(conn, &incoming, true)?.unwrap() {
+                Target::Post(p) => p.id,
+                Target::Comment(c) => c.id,
+            })
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn feeds_sort_by_new_active_and_top_and_page_through_keys() {
+    let alpha = TestInstance::start(&[]).await;
+    let t = Translator::new(Lang::En);
+
+    // Empty feeds say what to do next.
+    let mut visitor = Browser::new(&alpha, "en");
+    for (path, key) in [
+        ("/local", "feed-local-empty"),
+        ("/network", "feed-network-empty"),
+    ] {
+        let page = visitor.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains(&t.get(key)), "{path}");
+        assert!(page.body.contains("href=\"/follow\""), "{path}");
+    }
+
+    let alice = alpha.create_user("alice").await;
+    let bob = alpha.create_user("bob").await;
+    let carol = alpha.create_user("carol").await;
+    let climat = alpha
+        .create_community(&alice.actor, "climat", MembershipPolicy::Open)
+        .await;
+    let autre = alpha
+        .create_community(&carol.actor, "autre", MembershipPolicy::Open)
+        .await;
+    alpha
+        .with_db({
+            let (b, c) = (bob.actor.clone(), climat.actor.clone());
+            move |conn, config| recolte::domain::follows::follow(conn, config, &b, &c)
+        })
+        .await
+        .unwrap();
+
+    let first = post(&alpha, &alice.actor, &climat, "Première").await;
+    let second = post(&alpha, &alice.actor, &climat, "Seconde").await;
+    post(&alpha, &carol.actor, &autre, "Ailleurs ici").await;
+    // An old remote post, much liked, commented today: too late to bring it back up.
+    let old = remote_content(&alpha, Some("Ancienne"), None, 10).await;
+    remote_content(&alpha, None, Some(old), 0).await;
+    for by in [&alice.actor, &bob.actor, &carol.actor] {
+        like(&alpha, by, old).await;
+    }
+    like(&alpha, &bob.actor, second).await;
+    // A comment today makes the first post the most active.
+    alpha
+        .with_db({
+            let bob = bob.actor.clone();
+            move |conn, config| {
+                let post = content::post_by_id(conn, first)?;
+                content::create_comment(conn, config, &bob, &Target::Post(post), "Merci !")
+            }
+        })
+        .await
+        .unwrap();
+
+    let page = visitor.get("/local").await;
+    assert_eq!(titles(&page.body), ["Ailleurs ici", "Seconde", "Première"]);
+    assert_eq!(current_links(&page.body), [t.get("feed-sort-new")]);
+    let page = visitor.get("/local?sort=active").await;
+    assert_eq!(titles(&page.body), ["Première", "Ailleurs ici", "Seconde"]);
+    assert_eq!(current_links(&page.body), [t.get("feed-sort-active")]);
+    let page = visitor.get("/network?sort=active").await;
+    assert_eq!(
+        titles(&page.body),
+        ["Première", "Ailleurs ici", "Seconde", "Ancienne"]
+    );
+    let page = visitor.get("/network?sort=top&period=week").await;
+    assert_eq!(titles(&page.body), ["Seconde", "Ailleurs ici", "Première"]);
+    assert_eq!(
+        current_links(&page.body),
+        [t.get("feed-sort-top"), t.get("feed-period-week")]
+    );
+    let page = visitor.get("/network?sort=top&period=all").await;
+    assert_eq!(
+        titles(&page.body),
+        ["Ancienne", "Seconde", "Ailleurs ici", "Première"]
+    );
+    // Taking a like back counts.
+    alpha
+        .with_db({
+            let bob = bob.actor.clone();
+            move |conn, config| {
+                let post = content::post_by_id(conn, second)?;
+                content::unlike(conn, config, &bob, &Target::Post(post))
+            }
+        })
+        .await
+        .unwrap();
+    let page = visitor.get("/local?sort=top&period=day").await;
+    assert_eq!(titles(&page.body), ["Ailleurs ici", "Seconde", "Première"]);
+
+    // The home feed: only what bob follows, sorted the same way; visitors get the welcome page.
+    let mut member = Browser::new(&alpha, "en");
+    member.log_in("bob").await;
+    let page = member.get("/?sort=active").await;
+    assert_eq!(titles(&page.body), ["Première", "Seconde"]);
+    // The account's language (French) wins over the browser's.
+    let fr = Translator::new(Lang::Fr);
+    assert_eq!(current_links(&page.body), [fr.get("feed-sort-active")]);
+    assert!(page.body.contains("href=\"/?sort=top&#38;period=week\""));
+    let page = visitor.get("/?sort=active").await;
+    assert!(titles(&page.body).is_empty());
+    assert!(page.body.contains("href=\"/signup\""));
+
+    // Pages follow the sort key: a new post does not shift the next page.
+    for i in 0..20 {
+        post(&alpha, &alice.actor, &climat, &format!("Publication {i}")).await;
+    }
+    // 23 posts, then one more before each next page is read.
+    for (extra, sort) in ["new", "active", "top&period=all"].into_iter().enumerate() {
+        let page = visitor.get(&format!("/local?sort={sort}")).await;
+        let shown = titles(&page.body);
+        assert_eq!(shown.len(), 20, "{sort}");
+        let next = next_link(&page.body).expect("a next page");
+        assert!(
+            next.starts_with(&format!("/local?sort={sort}&after=")),
+            "{next}"
+        );
+        post(&alpha, &alice.actor, &climat, &format!("Nouvelle {sort}")).await;
+        let rest = titles(&visitor.get(&next).await.body);
+        assert!(!rest.is_empty(), "{sort}");
+        assert!(rest.iter().all(|t| !shown.contains(t)), "{sort}: {rest:?}");
+        assert!(rest.iter().all(|t| !t.starts_with("Nouvelle")), "{sort}");
+        assert_eq!(shown.len() + rest.len(), 23 + extra, "{sort}");
+    }
+    // A cursor that is not one shows the first page.
+    let page = visitor.get("/local?after=nonsense").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(titles(&page.body).len(), 20);
+
+    // French labels.
+    let page = Browser::new(&alpha, "fr-FR").get("/local").await;
+    assert!(page.body.contains("Nouveautés") && page.body.contains("Fil local"));
+}
+
+/// Comment ids in a page, in order.
+fn comment_ids(html: &str) -> Vec<i64> {
+    html.split("<article class=\"comment\" id=\"comment-")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn comments_collapse_with_their_answers_and_have_a_sub_thread_page() {
+    let alpha = TestInstance::start(&[]).await;
+    let alice = alpha.create_user("alice").await;
+    let climat = alpha
+        .create_community(&alice.actor, "climat", MembershipPolicy::Open)
+        .await;
+    let post_id = post(&alpha, &alice.actor, &climat, "Atelier").await;
+    let other = post(&alpha, &alice.actor, &climat, "Autre").await;
+    // a answers the post, b answers a, c answers b, d answers a, e answers the post.
+    let ids = alpha
+        .with_db({
+            let alice = alice.actor.clone();
+            move |conn, config| {
+                let on_post = Target::Post(content::post_by_id(conn, post_id)?);
+                let a = content::create_comment(conn, config, &alice, &on_post, "Avis A")?;
+                let b = content::create_comment(
+                    conn,
+                    config,
+                    &alice,
+                    &Target::Comment(a.clone()),
+                    "Avis B",
+                )?;
+                let c = content::create_comment(
+                    conn,
+                    config,
+                    &alice,
+                    &Target::Comment(b.clone()),
+                    "Avis C",
+                )?;
+                let d = content::create_comment(
+                    conn,
+                    config,
+                    &alice,
+                    &Target::Comment(a.clone()),
+                    "Avis D",
+                )?;
+                let e = content::create_comment(conn, config, &alice, &on_post, "Avis E")?;
+                let on_other = Target::Post(content::post_by_id(conn, other)?);
+                let x = content::create_comment(conn, config, &alice, &on_other, "Ailleurs")?;
+                Ok([a.id, b.id, c.id, d.id, e.id, x.id])
+            }
+        })
+        .await
+        .unwrap();
+    let [a, b, c, d, e, x] = ids;
+    let t = Translator::new(Lang::En);
+
+    let mut visitor = Browser::new(&alpha, "en");
+    let page = visitor.get(&format!("/post/{post_id}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(comment_ids(&page.body), [a, b, c, d, e]);
+    // Each comment is a disclosure holding its answers: a's holds b, c and d, not e.
+    let (_, in_a) = page
+        .body
+        .split_once(&format!("id=\"comment-{a}\""))
+        .unwrap();
+    assert!(in_a.starts_with("><details open><summary"));
+    let a_block = &in_a[..in_a.find(&format!("id=\"comment-{e}\"")).unwrap()];
+    assert_eq!(a_block.matches("</details></article>").count(), 4);
+    assert!(page
+        .body
+        .contains(&t.arg("comment-replies", "count", 3_i64)));
+    assert!(page
+        .body
+        .contains(&format!("href=\"/post/{post_id}/c/{b}\"")));
+    // Visitors get no like buttons nor forms.
+    assert!(!page.body.contains("like-form"));
+
+    // A member's view: one form for every like, answers through the sub-thread page.
+    let mut member = Browser::new(&alpha, "en");
+    member.log_in("alice").await;
+    let page = member.get(&format!("/post/{post_id}")).await;
+    assert_eq!(
+        page.body.matches("<form").count(),
+        3,
+        "like, comment, log-out"
+    );
+    assert_eq!(page.body.matches("form=\"like-form\"").count(), 6);
+    assert!(page
+        .body
+        .contains(&format!("formaction=\"/comment/{c}/like\"")));
+    assert!(page
+        .body
+        .contains(&format!("href=\"/post/{post_id}/c/{c}#comment-body\"")));
+    let liked = member.post(&format!("/comment/{c}/like"), &[]).await;
+    assert_eq!(liked.status, 303);
+    let page = member.follow(&liked).await;
+    assert!(page
+        .body
+        .contains("name=\"undo\" value=\"1\" aria-pressed=\"true\""));
+
+    // The sub-thread of b: a above it, c below it, the form answering b.
+    let page = member.get(&format!("/post/{post_id}/c/{b}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(comment_ids(&page.body), [b, c]);
+    // (alice's account is in French)
+    let fr = Translator::new(Lang::Fr);
+    assert!(page.body.contains(&fr.get("sub-thread-title")));
+    let (context, _) = page.body.split_once("<article class=\"comment\"").unwrap();
+    assert!(context.contains("Avis A") && !context.contains("Avis D"));
+    assert!(!page.body.contains("Avis E"));
+    assert!(page
+        .body
+        .contains(&format!("name=\"parent\" value=\"{b}\"")));
+    assert!(page
+        .body
+        .contains(&format!("href=\"/post/{post_id}#comment-{b}\"")));
+    let sent = member
+        .post(
+            &format!("/post/{post_id}/comment"),
+            &[("body", "Réponse à B"), ("parent", &b.to_string())],
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    let page = member.get(&format!("/post/{post_id}/c/{b}")).await;
+    assert_eq!(comment_ids(&page.body).len(), 3);
+    assert!(page.body.contains("Réponse à B"));
+    // A refused answer comes back on the sub-thread page, input kept.
+    let refused = member
+        .post(
+            &format!("/post/{post_id}/comment"),
+            &[("body", "   "), ("parent", &d.to_string())],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("id=\"comment-body-error\""));
+    assert!(refused
+        .body
+        .contains(&format!("name=\"parent\" value=\"{d}\"")));
+
+    // Visitors see the sub-thread and are asked to log in to answer.
+    let page = visitor.get(&format!("/post/{post_id}/c/{a}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(comment_ids(&page.body).len(), 5);
+    assert!(page.body.contains(&t.get("comment-login")));
+    // A comment of another post, or none, is not found.
+    for path in [
+        format!("/post/{post_id}/c/{x}"),
+        format!("/post/{post_id}/c/999999"),
+        format!("/post/999999/c/{a}"),
+    ] {
+        assert_eq!(visitor.get(&path).await.status, 404, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn members_change_their_email_with_their_password() {
+    let alpha = TestInstance::start(&[]).await;
+    alpha.create_user("alice").await;
+    alpha.create_user("bob").await;
+    let mut alice = Browser::new(&alpha, "en");
+    alice.log_in("alice").await;
+    let page = alice.get("/settings").await;
+    assert!(page.body.contains("value=\"alice@example.org\""));
+
+    let cases: [(&str, &str, u16, &str); 3] = [
+        (
+            "alice@nouvelle.org",
+            "wrong password",
+            422,
+            "email_password",
+        ),
+        ("pas une adresse", "correct horse battery", 422, "email"),
+        ("BOB@example.org", "correct horse battery", 409, "email"),
+    ];
+    for (email, password, status, field) in cases {
+        let page = alice
+            .post(
+                "/settings/email",
+                &[("email", email), ("email_password", password)],
+            )
+            .await;
+        assert_eq!(page.status, status, "{email}");
+        assert!(
+            page.body.contains(&format!("id=\"{field}-error\"")),
+            "{email}"
+        );
+        assert!(
+            page.body.contains(&format!("value=\"{email}\"")),
+            "input kept"
+        );
+    }
+    let unchanged = alpha
+        .with_db(|conn, config| recolte::domain::accounts::find_by_username(conn, config, "alice"))
+        .await
+        .unwrap();
+    assert_eq!(unchanged.user.email, "alice@example.org");
+
+    let page = alice
+        .post(
+            "/settings/email",
+            &[
+                ("email", " Alice@Nouvelle.org "),
+                ("email_password", "correct horse battery"),
+            ],
+        )
+        .await;
+    let page = alice.follow(&page).await;
+    assert!(
+        page.body.contains("Your e-mail address is changed")
+            || page.body.contains("adresse e-mail est changée")
+    );
+    assert!(page.body.contains("value=\"alice@nouvelle.org\""));
+    // The new address logs in.
+    let mut again = Browser::new(&alpha, "en");
+    again.get("/login").await;
+    let page = again
+        .post(
+            "/login",
+            &[
+                ("login", "alice@nouvelle.org"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    // Visitors are asked to log in.
+    let (cookie, token) = alpha.form_token("/login").await;
+    let r = alpha
+        .client
+        .post(alpha.url("/settings/email"))
+        .header("Cookie", cookie)
+        .form(&[("csrf_token", token.as_str()), ("email", "x@y.org")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
+async fn deleting_an_account_erases_it_and_keeps_the_name() {
+    let alpha = TestInstance::start(&[]).await;
+    let alice = alpha.create_user("alice").await;
+    let bob = alpha.create_user("bob").await;
+    let climat = alpha
+        .create_community(&bob.actor, "climat", MembershipPolicy::Open)
+        .await;
+    alpha
+        .with_db({
+            let (a, c) = (alice.actor.clone(), climat.actor.clone());
+            move |conn, config| recolte::domain::follows::follow(conn, config, &a, &c)
+        })
+        .await
+        .unwrap();
+    let hers = post(&alpha, &alice.actor, &climat, "Son billet").await;
+    let his = post(&alpha, &bob.actor, &climat, "Le billet de Bob").await;
+    like(&alpha, &alice.actor, his).await;
+    let app = api_common::register_app(&alpha, "read write", "urn:ietf:wg:oauth:2.0:oob").await;
+    let token = api_common::password_token(&alpha, &app, "alice", "read").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let verify = || async {
+        alpha
+            .client
+            .get(alpha.url("/api/v1/accounts/verify_credentials"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(verify().await, 200);
+
+    let mut browser = Browser::new(&alpha, "en");
+    browser.log_in("alice").await;
+    let page = browser
+        .post(
+            "/settings/delete",
+            &[("delete_password", "wrong"), ("delete_confirm", "yes")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"delete_password-error\""));
+    let page = browser
+        .post(
+            "/settings/delete",
+            &[("delete_password", "correct horse battery")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"delete_confirm-error\""));
+    assert_eq!(verify().await, 200, "nothing changed yet");
+
+    let page = browser
+        .post(
+            "/settings/delete",
+            &[
+                ("delete_password", "correct horse battery"),
+                ("delete_confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location.as_deref(), Some("/"));
+    let page = browser.get("/").await;
+    assert!(page.body.contains("href=\"/login\""), "signed out");
+    assert_eq!(verify().await, 401, "API tokens revoked");
+    assert_eq!(browser.get("/settings").await.status, 401);
+
+    // Her post is a tombstone, her like and membership gone, bob's post stays.
+    let (post, likes, members) = alpha
+        .with_db({
+            let c = climat.actor.id;
+            move |conn, _| {
+                let post = content::post_by_id(conn, hers)?;
+                let his = content::post_by_id(conn, his)?;
+                let likes = content::like_count(conn, &Target::Post(his))?;
+                Ok((
+                    post,
+                    likes,
+                    recolte::domain::follows::follower_count(conn, c)?,
+                ))
+            }
+        })
+        .await
+        .unwrap();
+    assert!(post.deleted_at.is_some() && post.content_html.is_empty());
+    assert_eq!((likes, members), (0, 0));
+    let page = Browser::new(&alpha, "en")
+        .get(&format!("/post/{hers}"))
+        .await;
+    assert!(!page.body.contains("Texte"));
+    // She cannot log in; her name stays reserved, her address is free again.
+    let mut again = Browser::new(&alpha, "en");
+    again.get("/login").await;
+    let page = again
+        .post(
+            "/login",
+            &[("login", "alice"), ("password", "correct horse battery")],
+        )
+        .await;
+    assert_eq!(page.status, 401);
+    again.get("/signup").await;
+    let page = again
+        .post(
+            "/signup",
+            &[
+                ("username", "alice"),
+                ("email", "alice@example.org"),
+                ("password", "another horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 409);
+    assert!(page.body.contains("id=\"username-error\""));
+    assert!(!page.body.contains("id=\"email-error\""));
+}
+
+#[tokio::test]
+async fn the_last_administrator_cannot_delete_their_account() {
+    let alpha = TestInstance::start(&[]).await;
+    let chef = alpha.create_user("chef").await;
+    alpha
+        .with_db(move |conn, _| {
+            use diesel::prelude::*;
+            use recolte::schema::users;
+            diesel::update(users::table.find(chef.user.id))
+                .set(users::role.eq("admin"))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&alpha, "fr");
+    browser.log_in("chef").await;
+    let page = browser
+        .post(
+            "/settings/delete",
+            &[
+                ("delete_password", "correct horse battery"),
+                ("delete_confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("garder au moins un administrateur"));
+    assert_eq!(
+        browser.get("/settings").await.status,
+        200,
+        "still signed in"
+    );
+}
