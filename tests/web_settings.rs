@@ -87,6 +87,7 @@ fn remote_actor(kind: ActorKind, name: &str) -> RemoteActor {
         public_key_pem: String::new(),
         manually_approves_followers: false,
         avatar_url: None,
+        header_url: None,
     }
 }
 
@@ -127,6 +128,7 @@ async fn remote_content(
                 in_reply_to,
                 published: (Utc::now() - Duration::days(days_ago)).naive_utc(),
                 updated: None,
+                images: Vec::new(),
             };
             Ok(match content::receive(conn, &incoming, true)?.unwrap() {
                 Target::Post(p) => p.id,

@@ -44,6 +44,7 @@ pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
             page,
             locale.clone(),
             None,
+            None,
             FieldErrors::on("avatar", message),
             status,
         )
