@@ -227,6 +227,9 @@ diesel::table! {
         community_id -> Nullable<BigInt>,
         local -> Bool,
         deleted -> Bool,
+        reblog_of_id -> Nullable<BigInt>,
+        reblog_ap_id -> Nullable<Text>,
+        reblogged_at -> Nullable<Timestamp>,
     }
 }
 

@@ -171,6 +171,13 @@ pub fn announce(id: &str, group: &str, followers: &str, object: Value) -> Value 
         "cc": [followers], "audience": group, "object": object })
 }
 
+/// A person's boost (Mastodon's reblog): an `Announce` of an object by its
+/// id, to the booster's followers and the object's author.
+pub fn boost(id: &str, actor: &str, object: &str, followers: &str, author: &str) -> Value {
+    json!({ "id": id, "type": "Announce", "actor": actor, "object": object,
+        "to": [PUBLIC], "cc": [followers, author] })
+}
+
 /// The `Tombstone` served in place of a deleted object.
 pub fn tombstone(id: &str, former_type: &str, deleted: &str) -> Value {
     json!({ "id": id, "type": "Tombstone", "formerType": former_type, "deleted": deleted })

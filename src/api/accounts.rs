@@ -85,6 +85,7 @@ pub async fn statuses(
     let id = path_id(&id)?;
     let page = params.page()?;
     let with_replies = !params.bool("exclude_replies")?.unwrap_or(false);
+    let with_reblogs = !params.bool("exclude_reblogs")?.unwrap_or(false);
     // No media, pins or hashtags yet: those filters find nothing.
     let nothing = params.bool("only_media")?.unwrap_or(false)
         || params.bool("pinned")?.unwrap_or(false)
@@ -100,6 +101,7 @@ pub async fn statuses(
                 Timeline::Account {
                     actor_id: id,
                     with_replies,
+                    with_reblogs,
                 },
                 &page,
             )?

@@ -230,6 +230,13 @@ pub fn router() -> Router<AppState> {
             "/api/v1/notifications/{id}/dismiss",
             post(notifications::dismiss),
         ),
+        // Timelines branch: reblogs, pins, hashtags, filters, streaming.
+        ("/api/v1/statuses/{id}/reblog", post(statuses::reblog)),
+        ("/api/v1/statuses/{id}/unreblog", post(statuses::unreblog)),
+        (
+            "/api/v1/statuses/{id}/reblogged_by",
+            get(statuses::reblogged_by),
+        ),
     ];
     let limiter = Arc::new(rate_limit::RateLimiter::default());
     routes

@@ -13,6 +13,7 @@ pub mod login_throttle;
 pub mod notifications;
 pub mod oauth;
 pub mod profiles;
+pub mod reblogs;
 pub mod sessions;
 pub mod statistics;
 pub mod statuses;

@@ -149,3 +149,18 @@ pub fn ids(list: &Value) -> Vec<String> {
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// Waits (up to 20 s) until `check` holds.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..400 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
