@@ -230,6 +230,7 @@ diesel::table! {
         reblog_of_id -> Nullable<BigInt>,
         reblog_ap_id -> Nullable<Text>,
         reblogged_at -> Nullable<Timestamp>,
+        pinned_at -> Nullable<Timestamp>,
     }
 }
 

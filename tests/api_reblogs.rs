@@ -5,7 +5,8 @@
 //! another instance as an `Announce` and undone; a Mastodon-shaped
 //! `Announce` from elsewhere stored as a boost; a community's posts shown
 //! in its followers' home as the community's reblogs, never in public
-//! timelines.
+//! timelines. And pins: one's own statuses, at most five, listed with
+//! `pinned=true`.
 
 mod api_common;
 mod common;
@@ -378,4 +379,84 @@ async fn a_boost_federates_to_followers_and_the_author_and_is_undone() {
     .await;
     let a = carol.get(&format!("/api/v1/statuses/{post}")).await;
     assert_eq!(a.body["reblogs_count"], 0);
+}
+
+#[tokio::test]
+async fn own_statuses_are_pinned_up_to_five() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, alice_id) = Api::user(&inst, "alice", "read write").await;
+    let (bob, _) = Api::user(&inst, "bob", "read write").await;
+    let mut made = Vec::new();
+    for i in 0..6 {
+        made.push(alice.status(&format!("Note {i}")).await);
+    }
+    for id in &made[..5] {
+        let a = alice
+            .post(&format!("/api/v1/statuses/{id}/pin"), json!({}))
+            .await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        assert_eq!(a.body["pinned"], true);
+    }
+    // Pinning again changes nothing; a sixth is refused.
+    let a = alice
+        .post(&format!("/api/v1/statuses/{}/pin", made[4]), json!({}))
+        .await;
+    assert_eq!(a.status, 200);
+    let a = alice
+        .post(&format!("/api/v1/statuses/{}/pin", made[5]), json!({}))
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert_eq!(
+        alice
+            .get(&format!("/api/v1/statuses/{}", made[5]))
+            .await
+            .body["pinned"],
+        false
+    );
+    // Someone else's status, or a boost, cannot be pinned.
+    let a = bob
+        .post(&format!("/api/v1/statuses/{}/pin", made[0]), json!({}))
+        .await;
+    assert_eq!(a.status, 422);
+    let boost = bob
+        .post(&format!("/api/v1/statuses/{}/reblog", made[0]), json!({}))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let a = bob
+        .post(&format!("/api/v1/statuses/{boost}/pin"), json!({}))
+        .await;
+    assert_eq!(a.status, 422);
+
+    // The profile's pinned statuses, last pinned first.
+    let a = bob
+        .get(&format!("/api/v1/accounts/{alice_id}/statuses?pinned=true"))
+        .await;
+    assert_eq!(a.status, 200);
+    let mut expected: Vec<String> = made[..5].to_vec();
+    expected.reverse();
+    assert_eq!(ids(&a.body), expected);
+
+    // Unpinned, it leaves the list and makes room.
+    let a = alice
+        .post(&format!("/api/v1/statuses/{}/unpin", made[0]), json!({}))
+        .await;
+    assert_eq!(a.body["pinned"], false);
+    let a = alice
+        .post(&format!("/api/v1/statuses/{}/pin", made[5]), json!({}))
+        .await;
+    assert_eq!(a.status, 200);
+    let a = bob
+        .get(&format!("/api/v1/accounts/{alice_id}/statuses?pinned=true"))
+        .await;
+    assert_eq!(a.body.as_array().unwrap().len(), 5);
+    assert_eq!(a.body[0]["id"], made[5].as_str());
+    assert!(!ids(&a.body).contains(&made[0]));
+    let a = alice.get("/api/v1/instance").await;
+    assert_eq!(
+        a.body["configuration"]["accounts"]["max_pinned_statuses"],
+        5
+    );
 }

@@ -94,14 +94,13 @@ pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<V
     if status.row.reblog_of_id.is_some() {
         return reblog(config, status, author, facts);
     }
-    let (ap_id, html, language, published, updated, pinned) = match &status.target {
+    let (ap_id, html, language, published, updated) = match &status.target {
         Target::Post(p) => (
             &p.ap_id,
             post_html(&p.title, &p.content_html),
             p.language.clone(),
             p.published_at,
             p.updated_at,
-            p.pinned,
         ),
         Target::Comment(c) => (
             &c.ap_id,
@@ -109,7 +108,6 @@ pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<V
             None,
             c.published_at,
             c.updated_at,
-            false,
         ),
     };
     let reply = facts.in_reply_to.get(&id);
@@ -146,7 +144,7 @@ pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<V
         "reblogged": facts.reblogged.contains(&id),
         "muted": false,
         "bookmarked": facts.bookmarked.contains(&id),
-        "pinned": pinned,
+        "pinned": status.row.pinned_at.is_some(),
         "reblog": null,
         "application": null,
         "media_attachments": [],

@@ -237,6 +237,8 @@ pub fn router() -> Router<AppState> {
             "/api/v1/statuses/{id}/reblogged_by",
             get(statuses::reblogged_by),
         ),
+        ("/api/v1/statuses/{id}/pin", post(statuses::pin)),
+        ("/api/v1/statuses/{id}/unpin", post(statuses::unpin)),
     ];
     let limiter = Arc::new(rate_limit::RateLimiter::default());
     routes

@@ -1,6 +1,6 @@
 //! Statuses: writing one (with `Idempotency-Key`), editing it (with its
 //! source and history), reading, deleting, its thread, likes (favourites)
-//! and who gave them, bookmarks, reblogs and who gave them; and the home
+//! and who gave them, bookmarks, reblogs and who gave them, pins; and the home
 //! and public timelines,
 //! favourites and bookmarks as keyset pages with `Link` headers.
 
@@ -306,6 +306,27 @@ pub async fn unbookmark(
     Path(id): Path<String>,
 ) -> ApiResult {
     change_bookmark(state, auth, id, false).await
+}
+
+async fn change_pin(state: AppState, auth: Auth, id: String, pinned: bool) -> ApiResult {
+    let me = auth.user("write:accounts")?.actor.id;
+    let id = path_id(&id)?;
+    let body = run(&state, move |conn, config| {
+        let status = statuses::by_id(conn, id)?;
+        let status = statuses::set_pinned(conn, me, &status, pinned)?;
+        status_json(conn, config, &status, Some(me))
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+/// Pins a status of one's own to one's profile.
+pub async fn pin(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult {
+    change_pin(state, auth, id, true).await
+}
+
+pub async fn unpin(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult {
+    change_pin(state, auth, id, false).await
 }
 
 /// Who acted on a status (likes, boosts), as accounts, keyset-paged.

@@ -14,7 +14,7 @@
 //! reblogs (and the answers written in it as they are). Here: writing a
 //! status from one text (an answer becomes a comment, a status mentioning a
 //! community becomes a post in it), idempotent creation, threads,
-//! timelines as keyset pages, and the facts shown beside each status and
+//! timelines as keyset pages, pins, and the facts shown beside each status and
 //! account (counts, the viewer's likes), loaded per page, never per row.
 
 use std::collections::{HashMap, HashSet};
@@ -75,6 +75,8 @@ pub struct StatusRow {
     /// For a person's boost: the id of its `Announce`.
     pub reblog_ap_id: Option<String>,
     pub reblogged_at: Option<chrono::NaiveDateTime>,
+    /// When its author pinned it to their profile.
+    pub pinned_at: Option<chrono::NaiveDateTime>,
 }
 
 /// A status: its index row and the post or comment it is.
@@ -940,6 +942,65 @@ pub fn bookmarked_by(
         .iter()
         .filter_map(|(b, s)| Some((*b, found.iter().find(|f| f.row.id == *s)?.clone())))
         .collect())
+}
+
+/// Most statuses an author pins to their profile.
+pub const PINS_MAX: i64 = 5;
+
+/// The author pins a status of theirs to their profile (at most
+/// [`PINS_MAX`]; pinning again changes nothing), or unpins it.
+pub fn set_pinned(
+    conn: &mut DbConn,
+    author_id: i64,
+    status: &Status,
+    pinned: bool,
+) -> Result<Status, Error> {
+    if status.row.author_id != author_id || status.row.reblog_of_id.is_some() {
+        return Err(Error::invalid(
+            "status",
+            "only one's own statuses can be pinned, not boosts",
+        ));
+    }
+    crate::db::transaction(conn, |conn| {
+        let at = match (pinned, status.row.pinned_at) {
+            (true, Some(at)) => Some(at),
+            (true, None) => {
+                let count: i64 = statuses::table
+                    .filter(statuses::author_id.eq(author_id))
+                    .filter(statuses::pinned_at.is_not_null())
+                    .filter(statuses::deleted.eq(false))
+                    .count()
+                    .get_result(conn)?;
+                if count >= PINS_MAX {
+                    return Err(Error::invalid(
+                        "status",
+                        format!("at most {PINS_MAX} statuses can be pinned"),
+                    ));
+                }
+                Some(super::now())
+            }
+            (false, _) => None,
+        };
+        diesel::update(statuses::table.find(status.row.id))
+            .set(statuses::pinned_at.eq(at))
+            .execute(conn)?;
+        let mut status = status.clone();
+        status.row.pinned_at = at;
+        Ok(status)
+    })
+}
+
+/// An actor's pinned statuses, last pinned first.
+pub fn pinned_of(conn: &mut DbConn, author_id: i64) -> Result<Vec<Status>, Error> {
+    let rows = statuses::table
+        .filter(statuses::author_id.eq(author_id))
+        .filter(statuses::pinned_at.is_not_null())
+        .filter(statuses::deleted.eq(false))
+        .order((statuses::pinned_at.desc(), statuses::id.desc()))
+        .limit(PINS_MAX)
+        .select(StatusRow::as_select())
+        .load(conn)?;
+    load(conn, rows)
 }
 
 /// The newest status id (0 when there is none): where a stream starts.

@@ -1,3 +1,5 @@
+DROP INDEX statuses_pinned;
+ALTER TABLE statuses DROP COLUMN pinned_at;
 DROP TRIGGER notifications_reblog ON statuses;
 DROP FUNCTION notifications_reblog();
 DELETE FROM notifications WHERE kind = 'reblog';

@@ -85,3 +85,7 @@ BEGIN
 END $$ LANGUAGE plpgsql;
 CREATE TRIGGER notifications_reblog AFTER INSERT ON statuses
 FOR EACH ROW WHEN (NEW.reblog_of_id IS NOT NULL) EXECUTE FUNCTION notifications_reblog();
+
+-- Pins: a member's own statuses shown first on their profile (at most 5).
+ALTER TABLE statuses ADD COLUMN pinned_at TIMESTAMP;
+CREATE INDEX statuses_pinned ON statuses (author_id, pinned_at) WHERE pinned_at IS NOT NULL;

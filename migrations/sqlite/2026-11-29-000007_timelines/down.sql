@@ -1,3 +1,5 @@
+DROP INDEX statuses_pinned;
+ALTER TABLE statuses DROP COLUMN pinned_at;
 DROP TRIGGER notifications_reblog;
 DROP TRIGGER statuses_comment_insert;
 DROP TRIGGER notifications_like;

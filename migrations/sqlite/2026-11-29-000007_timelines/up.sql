@@ -105,3 +105,7 @@ WHEN NEW.reblog_of_id IS NOT NULL BEGIN
       AND EXISTS (SELECT 1 FROM users WHERE users.actor_id = s.author_id)
       AND NOT EXISTS (SELECT 1 FROM actors WHERE actors.id = NEW.author_id AND actors.kind = 'group');
 END;
+
+-- Pins: a member's own statuses shown first on their profile (at most 5).
+ALTER TABLE statuses ADD COLUMN pinned_at TIMESTAMP;
+CREATE INDEX statuses_pinned ON statuses (author_id, pinned_at) WHERE pinned_at IS NOT NULL;
