@@ -337,3 +337,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     list_members,
     login_failures,
 );
+
+// Timelines branch: hashtags.
+diesel::table! {
+    tags (id) {
+        id -> BigInt,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    status_tags (tag_id, status_id) {
+        tag_id -> BigInt,
+        status_id -> BigInt,
+    }
+}
+
+diesel::joinable!(status_tags -> tags (tag_id));
+diesel::joinable!(status_tags -> statuses (status_id));
+
+diesel::allow_tables_to_appear_in_same_query!(tags, status_tags, statuses);

@@ -11,13 +11,10 @@
 mod api_common;
 mod common;
 
-use api_common::{eventually, ids, Api};
+use api_common::{eventually, feed, fixture, ids, remote_person_followed_by, Api};
 use common::TestInstance;
-use diesel::prelude::*;
-use recolte::activitypub::{inbox, resolve};
 use recolte::domain::communities::MembershipPolicy;
-use recolte_federation::incoming::{classify, Document};
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[tokio::test]
 async fn boost_unboost_counts_home_account_and_notification() {
@@ -195,58 +192,13 @@ async fn community_posts_come_home_as_the_community_reblogs() {
     assert_eq!(ids(&a.body), vec![community_id.clone()]);
 }
 
-/// Feeds an activity through the inbox as if its signature had checked.
-async fn feed(on: &TestInstance, json: Value) -> u16 {
-    let Ok(Document::Activity(activity)) = classify(&json) else {
-        panic!("{json} is an activity");
-    };
-    let signer = resolve::actor(on.state(), &activity.actor).await.unwrap();
-    match inbox::apply_verified(on.state(), &activity, &signer).await {
-        Ok(()) => 202,
-        Err(refusal) => refusal.status().as_u16(),
-    }
-}
-
-/// A fixture of the project workspace (or of the copy in `tests/fixtures`).
-fn fixture(path: &str) -> Value {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join("../shared/fixtures/activitypub").join(path);
-    let full = if shared.exists() {
-        shared
-    } else {
-        root.join("tests/fixtures/activitypub").join(path)
-    };
-    serde_json::from_str(&std::fs::read_to_string(&full).unwrap()).unwrap()
-}
-
 #[tokio::test]
 async fn a_mastodon_announce_is_a_boost_and_its_undo_removes_it() {
     let inst = TestInstance::start(&[]).await;
     let (alice, alice_id) = Api::user(&inst, "alice", "read write follow").await;
     let (bob, _) = Api::user(&inst, "bob", "read write follow").await;
-    let key = inst.create_user("cle").await.actor.public_key_pem;
-    let admin_id = "http://mastodon.example.org/users/admin";
-    let doc = json!({
-        "id": admin_id, "type": "Person", "preferredUsername": "admin",
-        "inbox": format!("{admin_id}/inbox"), "outbox": format!("{admin_id}/outbox"),
-        "followers": format!("{admin_id}/followers"),
-        "publicKey": { "id": format!("{admin_id}#main-key"), "owner": admin_id, "publicKeyPem": key },
-    });
-    let admin = resolve::store_actor(inst.state(), &doc, admin_id)
-        .await
-        .unwrap();
-    // Bob follows the Mastodon account (accepted).
-    let (bob_actor, target) = (local_actor(&inst, "bob").await, admin.clone());
-    inst.with_db(move |conn, config| {
-        recolte::domain::follows::follow(conn, config, &bob_actor, &target)?;
-        diesel::update(recolte::schema::follows::table)
-            .set(recolte::schema::follows::state.eq("accepted"))
-            .execute(conn)?;
-        Ok(())
-    })
-    .await
-    .unwrap();
-
+    let admin =
+        remote_person_followed_by(&inst, "http://mastodon.example.org/users/admin", "bob").await;
     let post = alice.status("Graines à échanger").await;
     let uri = alice.get(&format!("/api/v1/statuses/{post}")).await.body["uri"]
         .as_str()
@@ -284,9 +236,9 @@ async fn a_mastodon_announce_is_a_boost_and_its_undo_removes_it() {
     // A boost of something unknown by someone nobody follows is ignored.
     let mut stray = fixture("mastodon/activities/mastodon-announce.json");
     stray["id"] = json!("http://mastodon.example.org/users/admin/statuses/2/activity");
-    let (bob_actor, target) = (local_actor(&inst, "bob").await, admin.clone());
-    inst.with_db(move |conn, _| {
-        recolte::domain::follows::remove_between(conn, &bob_actor, &target)
+    inst.with_db(move |conn, config| {
+        let bob = recolte::domain::actors::find_local(conn, config, "bob")?;
+        recolte::domain::follows::remove_between(conn, &bob, &admin)
     })
     .await
     .unwrap();
@@ -301,13 +253,6 @@ async fn a_mastodon_announce_is_a_boost_and_its_undo_removes_it() {
             .len(),
         1
     );
-}
-
-async fn local_actor(inst: &TestInstance, name: &str) -> recolte::domain::actors::Actor {
-    let name = name.to_string();
-    inst.with_db(move |conn, config| recolte::domain::actors::find_local(conn, config, &name))
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

@@ -28,6 +28,8 @@ pub struct Content<'a> {
     pub reply_to_author: Option<&'a str>,
     pub published: &'a str,
     pub updated: Option<&'a str>,
+    /// Its hashtags: (name without `#`, the tag page's address).
+    pub hashtags: &'a [(String, String)],
 }
 
 impl Content<'_> {
@@ -75,6 +77,14 @@ impl Content<'_> {
         }
         if let Some(updated) = self.updated {
             object["updated"] = updated.into();
+        }
+        if !self.hashtags.is_empty() {
+            let tags: Vec<Value> = self
+                .hashtags
+                .iter()
+                .map(|(name, href)| json!({ "type": "Hashtag", "href": href, "name": format!("#{name}") }))
+                .collect();
+            object["tag"] = tags.into();
         }
         if let Some(language) = self.language {
             object["contentMap"] = json!({ language: self.html });
@@ -225,6 +235,7 @@ mod tests {
             reply_to_author: None,
             published: "2026-11-29T10:00:00Z",
             updated: None,
+            hashtags: &[],
         }
     }
 

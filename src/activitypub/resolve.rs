@@ -300,6 +300,12 @@ pub async fn incoming(
         in_reply_to,
         published: when(object.published).unwrap_or_else(crate::domain::now),
         updated: when(object.updated),
+        tags: object
+            .tags
+            .iter()
+            .filter(|t| t.kind == "Hashtag")
+            .filter_map(|t| crate::domain::tags::normalize(t.name.as_deref()?))
+            .collect(),
     })
 }
 

@@ -149,7 +149,9 @@ pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<V
         "application": null,
         "media_attachments": [],
         "mentions": mentions,
-        "tags": [],
+        "tags": facts.tags.get(&id).map_or_else(Vec::new, |names| {
+            names.iter().map(|n| tag(config, n)).collect()
+        }),
         "emojis": [],
         "card": null,
         "poll": null,
@@ -187,6 +189,11 @@ fn reblog(config: &Config, status: &Status, booster: &Actor, facts: &StatusFacts
         outer[key] = value;
     }
     Some(outer)
+}
+
+/// A hashtag as statuses and searches show it.
+pub fn tag(config: &Config, name: &str) -> Value {
+    json!({ "name": name, "url": text::tag_url(&config.base_url(), name) })
 }
 
 /// A page of statuses, in order.

@@ -50,6 +50,7 @@ mod rate_limit;
 mod search;
 mod statuses;
 mod streaming;
+mod tags;
 
 /// The API's routes, to merge into the web router.
 pub fn router() -> Router<AppState> {
@@ -140,7 +141,6 @@ pub fn router() -> Router<AppState> {
             get(instance::empty_list),
         ),
         ("/api/v1/accounts/{id}/lists", get(lists::of_account)),
-        ("/api/v1/timelines/tag/{tag}", get(instance::empty_list)),
         ("/api/v1/preferences", get(instance::preferences)),
         (
             "/api/v1/markers",
@@ -239,6 +239,11 @@ pub fn router() -> Router<AppState> {
         ),
         ("/api/v1/statuses/{id}/pin", post(statuses::pin)),
         ("/api/v1/statuses/{id}/unpin", post(statuses::unpin)),
+        (
+            "/api/v1/timelines/tag/{hashtag}",
+            get(tags::timeline_of_tag),
+        ),
+        ("/api/v1/tags/{name}", get(tags::show)),
     ];
     let limiter = Arc::new(rate_limit::RateLimiter::default());
     routes

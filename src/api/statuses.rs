@@ -188,7 +188,7 @@ pub async fn unfavourite(
     change_like(state, auth, id, false).await
 }
 
-async fn timeline(
+pub(super) async fn timeline(
     state: AppState,
     uri: Uri,
     params: Params,

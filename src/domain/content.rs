@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::actors::{self as actors_dom, Actor};
 use super::communities::{self, Community, MembershipPolicy};
 use super::follows::{self, FollowState};
-use super::text;
+use super::{tags, text};
 use crate::activitypub::{ids, objects};
 use crate::config::Config;
 use crate::db::DbConn;
@@ -316,7 +316,7 @@ pub fn create_post(
     if let Some(c) = community {
         ensure_may_write(conn, author, c)?;
     }
-    let html = text::markdown_to_html(&draft.body);
+    let html = text::status_html(&draft.body, &config.base_url());
     crate::db::transaction(conn, |conn| {
         let id: i64 = diesel::insert_into(posts::table)
             .values((
@@ -338,6 +338,11 @@ pub fn create_post(
             .set(posts::ap_id.eq(ids::post(config, id)))
             .execute(conn)?;
         let post = post_by_id(conn, id)?;
+        tags::index(
+            conn,
+            &Target::Post(post.clone()),
+            &text::hashtags(&draft.body),
+        )?;
         let group = community.map(|c| &c.actor);
         let create = objects::post(&post, author, group, "Create", &ids::activity(config));
         distribute(
@@ -388,7 +393,7 @@ pub fn create_comment(
     if let Some(c) = &community {
         ensure_may_write(conn, author, c)?;
     }
-    let html = text::markdown_to_html(&draft.body);
+    let html = text::status_html(&draft.body, &config.base_url());
     let parent_author = actors_dom::by_id(conn, parent.author_id())?;
     crate::db::transaction(conn, |conn| {
         let id: i64 = diesel::insert_into(comments::table)
@@ -408,6 +413,11 @@ pub fn create_comment(
             .set(comments::ap_id.eq(ids::comment(config, id)))
             .execute(conn)?;
         let comment = comment_by_id(conn, id)?;
+        tags::index(
+            conn,
+            &Target::Comment(comment.clone()),
+            &text::hashtags(&draft.body),
+        )?;
         let create = objects::comment(
             &comment,
             author,
@@ -508,7 +518,7 @@ pub fn edit(
                     .set((
                         posts::title.eq(&draft.title),
                         posts::source.eq(&draft.body),
-                        posts::content_html.eq(text::markdown_to_html(&draft.body)),
+                        posts::content_html.eq(text::status_html(&draft.body, &config.base_url())),
                         posts::link_url.eq(&draft.link),
                         posts::language.eq(&draft.language),
                         posts::updated_at.eq(now),
@@ -521,13 +531,19 @@ pub fn edit(
                 diesel::update(comments::table.find(c.id))
                     .set((
                         comments::source.eq(&draft.body),
-                        comments::content_html.eq(text::markdown_to_html(&draft.body)),
+                        comments::content_html
+                            .eq(text::status_html(&draft.body, &config.base_url())),
                         comments::updated_at.eq(now),
                     ))
                     .execute(conn)?;
                 Target::Comment(comment_by_id(conn, c.id)?)
             }
         };
+        let source = match &updated {
+            Target::Post(p) => &p.source,
+            Target::Comment(c) => &c.source,
+        };
+        tags::index(conn, &updated, &text::hashtags(source))?;
         let update = republish(conn, config, &updated, "Update")?;
         let community = community_of(conn, &updated)?;
         let key = order_key(conn, &updated)?;
@@ -787,6 +803,8 @@ pub struct Incoming {
     pub in_reply_to: Option<Target>,
     pub published: chrono::NaiveDateTime,
     pub updated: Option<chrono::NaiveDateTime>,
+    /// Its hashtags (`tag` entries of type `Hashtag`), normalised.
+    pub tags: Vec<String>,
 }
 
 /// Whether remote content is wanted here: it belongs to a community of
@@ -871,6 +889,7 @@ pub fn receive(
             Target::Comment(comment_by_id(conn, id)?)
         }
     };
+    tags::index(conn, &inserted, &incoming.tags)?;
     Ok(Some(inserted))
 }
 
@@ -900,6 +919,7 @@ pub fn receive_update(conn: &mut DbConn, incoming: &Incoming) -> Result<bool, Er
                     posts::updated_at.eq(incoming.updated),
                 ))
                 .execute(conn)?;
+            tags::index(conn, &target, &incoming.tags)?;
             Ok(true)
         }
         Target::Comment(c) if newer(c.updated_at) && c.deleted_at.is_none() => {
@@ -910,6 +930,7 @@ pub fn receive_update(conn: &mut DbConn, incoming: &Incoming) -> Result<bool, Er
                     comments::updated_at.eq(incoming.updated),
                 ))
                 .execute(conn)?;
+            tags::index(conn, &target, &incoming.tags)?;
             Ok(true)
         }
         _ => Ok(false),

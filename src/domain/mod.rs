@@ -17,6 +17,7 @@ pub mod reblogs;
 pub mod sessions;
 pub mod statistics;
 pub mod statuses;
+pub mod tags;
 pub mod text;
 
 /// The current time as stored in the database (UTC).

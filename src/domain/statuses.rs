@@ -29,7 +29,8 @@ use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::Error;
 use crate::schema::{
-    bookmarks, comments, follows, idempotency_keys, likes, list_members, posts, statuses,
+    bookmarks, comments, follows, idempotency_keys, likes, list_members, posts, status_tags,
+    statuses,
 };
 
 /// Applies a keyset page to a query ordered by `$id` (a macro: each
@@ -135,6 +136,8 @@ pub enum Timeline {
     },
     /// What the accounts of a list wrote, or wrote in them (communities).
     List { list_id: i64, with_replies: bool },
+    /// Statuses with a tag; `local` as for [`Timeline::Public`].
+    Tag { tag_id: i64, local: Option<bool> },
 }
 
 /// How many of the newest statuses a home or list timeline looks at first.
@@ -244,6 +247,15 @@ fn timeline_query(which: Timeline) -> StatusQuery {
             );
             if !with_replies {
                 query = query.filter(statuses::post_id.is_not_null());
+            }
+        }
+        Timeline::Tag { tag_id, local } => {
+            let tagged = status_tags::table
+                .filter(status_tags::tag_id.eq(tag_id))
+                .select(status_tags::status_id);
+            query = query.filter(statuses::id.eq_any(tagged));
+            if let Some(local) = local {
+                query = query.filter(statuses::local.eq(local));
             }
         }
     }
@@ -629,6 +641,8 @@ pub struct StatusFacts {
     pub reblogs: HashMap<i64, i64>,
     /// Statuses the viewer reblogged.
     pub reblogged: HashSet<i64>,
+    /// The hashtags of each status.
+    pub tags: HashMap<i64, Vec<String>>,
 }
 
 /// Counts shown on accounts.
@@ -718,6 +732,7 @@ impl StatusFacts {
             ..StatusFacts::default()
         };
         let ids: Vec<i64> = page.iter().map(|s| s.row.id).collect();
+        facts.tags = super::tags::of_statuses(conn, &ids)?;
         facts.reblogs = statuses::table
             .filter(statuses::reblog_of_id.eq_any(&ids))
             .group_by(statuses::reblog_of_id)

@@ -1,3 +1,5 @@
+DROP TABLE status_tags;
+DROP TABLE tags;
 DROP INDEX statuses_pinned;
 ALTER TABLE statuses DROP COLUMN pinned_at;
 DROP TRIGGER notifications_reblog ON statuses;

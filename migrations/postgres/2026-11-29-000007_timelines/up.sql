@@ -89,3 +89,15 @@ FOR EACH ROW WHEN (NEW.reblog_of_id IS NOT NULL) EXECUTE FUNCTION notifications_
 -- Pins: a member's own statuses shown first on their profile (at most 5).
 ALTER TABLE statuses ADD COLUMN pinned_at TIMESTAMP;
 CREATE INDEX statuses_pinned ON statuses (author_id, pinned_at) WHERE pinned_at IS NOT NULL;
+
+-- Hashtags: names lowercased, and which statuses (never reblogs) carry them.
+CREATE TABLE tags (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE status_tags (
+    tag_id BIGINT NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    status_id BIGINT NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+    PRIMARY KEY (tag_id, status_id)
+);
+CREATE INDEX status_tags_status ON status_tags (status_id);
