@@ -229,6 +229,10 @@ diesel::table! {
         community_id -> Nullable<BigInt>,
         local -> Bool,
         deleted -> Bool,
+        reblog_of_id -> Nullable<BigInt>,
+        reblog_ap_id -> Nullable<Text>,
+        reblogged_at -> Nullable<Timestamp>,
+        pinned_at -> Nullable<Timestamp>,
     }
 }
 
@@ -370,3 +374,23 @@ diesel::table! {
 diesel::joinable!(post_stats -> posts (post_id));
 diesel::allow_tables_to_appear_in_same_query!(post_stats, posts);
 diesel::allow_tables_to_appear_in_same_query!(post_stats, follows);
+
+// Timelines branch: hashtags.
+diesel::table! {
+    tags (id) {
+        id -> BigInt,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    status_tags (tag_id, status_id) {
+        tag_id -> BigInt,
+        status_id -> BigInt,
+    }
+}
+
+diesel::joinable!(status_tags -> tags (tag_id));
+diesel::joinable!(status_tags -> statuses (status_id));
+
+diesel::allow_tables_to_appear_in_same_query!(tags, status_tags, statuses);

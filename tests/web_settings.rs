@@ -129,6 +129,7 @@ async fn remote_content(
                 published: (Utc::now() - Duration::days(days_ago)).naive_utc(),
                 updated: None,
                 images: Vec::new(),
+                tags: Vec::new(),
             };
             Ok(match content::receive(conn, &incoming, true)?.unwrap() {
                 Target::Post(p) => p.id,

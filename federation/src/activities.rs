@@ -28,6 +28,8 @@ pub struct Content<'a> {
     pub reply_to_author: Option<&'a str>,
     pub published: &'a str,
     pub updated: Option<&'a str>,
+    /// Its hashtags: (name without `#`, the tag page's address).
+    pub hashtags: &'a [(String, String)],
 }
 
 impl Content<'_> {
@@ -75,6 +77,14 @@ impl Content<'_> {
         }
         if let Some(updated) = self.updated {
             object["updated"] = updated.into();
+        }
+        if !self.hashtags.is_empty() {
+            let tags: Vec<Value> = self
+                .hashtags
+                .iter()
+                .map(|(name, href)| json!({ "type": "Hashtag", "href": href, "name": format!("#{name}") }))
+                .collect();
+            object["tag"] = tags.into();
         }
         if let Some(language) = self.language {
             object["contentMap"] = json!({ language: self.html });
@@ -171,6 +181,13 @@ pub fn announce(id: &str, group: &str, followers: &str, object: Value) -> Value 
         "cc": [followers], "audience": group, "object": object })
 }
 
+/// A person's boost (Mastodon's reblog): an `Announce` of an object by its
+/// id, to the booster's followers and the object's author.
+pub fn boost(id: &str, actor: &str, object: &str, followers: &str, author: &str) -> Value {
+    json!({ "id": id, "type": "Announce", "actor": actor, "object": object,
+        "to": [PUBLIC], "cc": [followers, author] })
+}
+
 /// The `Tombstone` served in place of a deleted object.
 pub fn tombstone(id: &str, former_type: &str, deleted: &str) -> Value {
     json!({ "id": id, "type": "Tombstone", "formerType": former_type, "deleted": deleted })
@@ -218,6 +235,7 @@ mod tests {
             reply_to_author: None,
             published: "2026-11-29T10:00:00Z",
             updated: None,
+            hashtags: &[],
         }
     }
 

@@ -161,6 +161,7 @@ notifications-unread = { $count } new
 notification-new = New
 notification-reply = { $who } answered in “{ $what }”
 notification-like = { $who } likes your message in “{ $what }”
+notification-reblog = { $who } shared your message in “{ $what }”
 notification-follow = { $who } follows you
 notification-request = { $who } asks to join { $what }
 

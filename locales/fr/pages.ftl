@@ -164,6 +164,7 @@ notifications-unread = { $count ->
 notification-new = Nouveau
 notification-reply = { $who } a répondu dans « { $what } »
 notification-like = { $who } aime votre message dans « { $what } »
+notification-reblog = { $who } a partagé votre message dans « { $what } »
 notification-follow = { $who } vous suit
 notification-request = { $who } demande à rejoindre { $what }
 

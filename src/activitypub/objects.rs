@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::domain::actors::Actor;
 use crate::domain::content::{Comment, Post};
+use crate::domain::text;
 use recolte_federation::activities::Content;
 
 fn rfc3339(t: chrono::NaiveDateTime) -> String {
@@ -43,6 +44,7 @@ fn with_post(
 ) -> Value {
     let published = rfc3339(post.published_at);
     let updated = post.updated_at.map(rfc3339);
+    let hashtags = hashtags(&post.ap_id, &post.source);
     let content = Content {
         id: &post.ap_id,
         author: &author.ap_id,
@@ -57,6 +59,7 @@ fn with_post(
         reply_to_author: None,
         published: &published,
         updated: updated.as_deref(),
+        hashtags: &hashtags,
     };
     build(&content)
 }
@@ -95,6 +98,7 @@ fn with_comment(
 ) -> Value {
     let published = rfc3339(comment.published_at);
     let updated = comment.updated_at.map(rfc3339);
+    let hashtags = hashtags(&comment.ap_id, &comment.source);
     let content = Content {
         id: &comment.ap_id,
         author: &author.ap_id,
@@ -109,6 +113,22 @@ fn with_comment(
         reply_to_author: Some(reply_to.author),
         published: &published,
         updated: updated.as_deref(),
+        hashtags: &hashtags,
     };
     build(&content)
+}
+
+/// The hashtags of our own content, with their tag pages, which are on the
+/// same instance as the content itself.
+fn hashtags(ap_id: &str, markdown: &str) -> Vec<(String, String)> {
+    let base = url::Url::parse(ap_id)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default();
+    text::hashtags(markdown)
+        .into_iter()
+        .map(|name| {
+            let href = text::tag_url(&base, &name);
+            (name, href)
+        })
+        .collect()
 }

@@ -310,6 +310,12 @@ pub async fn incoming(
         published: when(object.published).unwrap_or_else(crate::domain::now),
         updated: when(object.updated),
         images: RemoteMedia::from_attachments(&object.attachments),
+        tags: object
+            .tags
+            .iter()
+            .filter(|t| t.kind == "Hashtag")
+            .filter_map(|t| crate::domain::tags::normalize(t.name.as_deref()?))
+            .collect(),
     })
 }
 

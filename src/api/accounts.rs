@@ -85,21 +85,26 @@ pub async fn statuses(
     let id = path_id(&id)?;
     let page = params.page()?;
     let with_replies = !params.bool("exclude_replies")?.unwrap_or(false);
-    // No media, pins or hashtags yet: those filters find nothing.
+    let with_reblogs = !params.bool("exclude_reblogs")?.unwrap_or(false);
+    let pinned = params.bool("pinned")?.unwrap_or(false);
+    // No media or hashtags yet: those filters find nothing.
     let nothing = params.bool("only_media")?.unwrap_or(false)
-        || params.bool("pinned")?.unwrap_or(false)
         || params.text("tagged").is_some_and(|t| !t.is_empty());
     let viewer = auth.viewer().map(|a| a.actor.id);
     let (ids, body) = run(&state, move |conn, config| {
         actors::by_id(conn, id)?;
         let list = if nothing {
             vec![]
+        } else if pinned {
+            // A handful at most: one page, no links.
+            statuses::pinned_of(conn, id)?
         } else {
             statuses::timeline(
                 conn,
                 Timeline::Account {
                     actor_id: id,
                     with_replies,
+                    with_reblogs,
                 },
                 &page,
             )?

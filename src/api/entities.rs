@@ -111,14 +111,16 @@ pub fn credential_account(
 pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<Value> {
     let author = facts.actors.get(&status.row.author_id)?;
     let id = status.row.id;
-    let (ap_id, html, language, published, updated, pinned) = match &status.target {
+    if status.row.reblog_of_id.is_some() {
+        return reblog(config, status, author, facts);
+    }
+    let (ap_id, html, language, published, updated) = match &status.target {
         Target::Post(p) => (
             &p.ap_id,
             post_html(&p.title, &p.content_html),
             p.language.clone(),
             p.published_at,
             p.updated_at,
-            p.pinned,
         ),
         Target::Comment(c) => (
             &c.ap_id,
@@ -126,7 +128,6 @@ pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<V
             None,
             c.published_at,
             c.updated_at,
-            false,
         ),
     };
     let reply = facts.in_reply_to.get(&id);
@@ -157,13 +158,13 @@ pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<V
         "in_reply_to_id": reply.map(|(s, _)| s.to_string()),
         "in_reply_to_account_id": reply.map(|(_, a)| a.to_string()),
         "replies_count": facts.replies.get(&id).copied().unwrap_or(0),
-        "reblogs_count": 0,
+        "reblogs_count": facts.reblogs.get(&id).copied().unwrap_or(0),
         "favourites_count": facts.likes.get(&id).copied().unwrap_or(0),
         "favourited": facts.liked.contains(&id),
-        "reblogged": false,
+        "reblogged": facts.reblogged.contains(&id),
         "muted": false,
         "bookmarked": facts.bookmarked.contains(&id),
-        "pinned": pinned,
+        "pinned": status.row.pinned_at.is_some(),
         "reblog": null,
         "application": null,
         "media_attachments": facts
@@ -172,7 +173,9 @@ pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<V
             .map(|list| list.iter().map(|m| media_attachment(config, m)).collect::<Vec<_>>())
             .unwrap_or_default(),
         "mentions": mentions,
-        "tags": [],
+        "tags": facts.tags.get(&id).map_or_else(Vec::new, |names| {
+            names.iter().map(|n| tag(config, n)).collect()
+        }),
         "emojis": [],
         "card": null,
         "poll": null,
@@ -209,6 +212,44 @@ pub fn media_attachment(config: &Config, m: &Media) -> Value {
         "description": if m.description.is_empty() { None } else { Some(&m.description) },
         "blurhash": null,
     })
+}
+
+/// A reblog: the booster's status wrapping the status boosted (which apps
+/// show), dated by the boost.
+fn reblog(config: &Config, status: &Status, booster: &Actor, facts: &StatusFacts) -> Option<Value> {
+    let inner = self::status(config, facts.originals.get(&status.row.id)?, facts)?;
+    let mut outer = inner.clone();
+    let uri = status
+        .row
+        .reblog_ap_id
+        .clone()
+        .map_or_else(|| inner["uri"].clone(), Value::from);
+    let at = status.row.reblogged_at.map(date);
+    for (key, value) in [
+        ("id", json!(status.row.id.to_string())),
+        ("uri", uri),
+        ("url", Value::Null),
+        (
+            "created_at",
+            at.map_or_else(|| inner["created_at"].clone(), Value::from),
+        ),
+        ("edited_at", Value::Null),
+        ("account", account(config, booster, &facts.accounts)),
+        ("content", json!("")),
+        ("in_reply_to_id", Value::Null),
+        ("in_reply_to_account_id", Value::Null),
+        ("mentions", json!([])),
+        ("pinned", json!(false)),
+        ("reblog", inner),
+    ] {
+        outer[key] = value;
+    }
+    Some(outer)
+}
+
+/// A hashtag as statuses and searches show it.
+pub fn tag(config: &Config, name: &str) -> Value {
+    json!({ "name": name, "url": text::tag_url(&config.base_url(), name) })
 }
 
 /// A page of statuses, in order.

@@ -35,7 +35,7 @@ fn streaming_url(config: &Config) -> String {
 
 fn configuration() -> Value {
     json!({
-        "accounts": { "max_featured_tags": 0, "max_pinned_statuses": 0 },
+        "accounts": { "max_featured_tags": 0, "max_pinned_statuses": crate::domain::statuses::PINS_MAX },
         "statuses": {
             "max_characters": STATUS_MAX_CHARS,
             "max_media_attachments": 0,

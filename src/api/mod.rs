@@ -52,6 +52,7 @@ mod rate_limit;
 mod search;
 mod statuses;
 mod streaming;
+mod tags;
 
 /// The API's routes, to merge into the web router.
 pub fn router() -> Router<AppState> {
@@ -142,7 +143,6 @@ pub fn router() -> Router<AppState> {
             get(instance::empty_list),
         ),
         ("/api/v1/accounts/{id}/lists", get(lists::of_account)),
-        ("/api/v1/timelines/tag/{tag}", get(instance::empty_list)),
         ("/api/v1/preferences", get(instance::preferences)),
         (
             "/api/v1/markers",
@@ -238,6 +238,20 @@ pub fn router() -> Router<AppState> {
         ("/api/v2/media", uploads(post(media::upload))),
         ("/api/v1/media/{id}", get(media::show).put(media::describe)),
         // --- end media ---
+        // Timelines branch: reblogs, pins, hashtags, filters, streaming.
+        ("/api/v1/statuses/{id}/reblog", post(statuses::reblog)),
+        ("/api/v1/statuses/{id}/unreblog", post(statuses::unreblog)),
+        (
+            "/api/v1/statuses/{id}/reblogged_by",
+            get(statuses::reblogged_by),
+        ),
+        ("/api/v1/statuses/{id}/pin", post(statuses::pin)),
+        ("/api/v1/statuses/{id}/unpin", post(statuses::unpin)),
+        (
+            "/api/v1/timelines/tag/{hashtag}",
+            get(tags::timeline_of_tag),
+        ),
+        ("/api/v1/tags/{name}", get(tags::show)),
     ];
     let limiter = Arc::new(rate_limit::RateLimiter::default());
     routes

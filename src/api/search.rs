@@ -1,7 +1,8 @@
 //! Search v2: accounts (a handle such as `@name@domain` or
 //! `!community@domain`, an actor URL, or the start of a name) and statuses
 //! (by URL). With `resolve=true`, a signed-in user's search fetches what
-//! is not known yet through federation. Hashtags come later.
+//! is not known yet through federation; and hashtags (known tags starting
+//! with the query, `#` or not).
 
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -12,6 +13,7 @@ use super::{entities, run, ApiError, ApiResult, Auth, Query};
 use crate::activitypub::resolve;
 use crate::domain::actors::{self, Actor};
 use crate::domain::statuses::{self, StatusFacts};
+use crate::domain::tags;
 use crate::error::Error;
 use crate::web::AppState;
 
@@ -114,13 +116,21 @@ pub async fn search(State(state): State<AppState>, auth: Auth, Query(params): Qu
     } else {
         vec![]
     };
+    let tag_query = (wants("hashtags") && !is_url(&q) && !is_handle(&q)).then(|| q.clone());
     let body = run(&state, move |conn, config| {
+        let hashtags: Vec<serde_json::Value> = match tag_query {
+            Some(q) => tags::search(conn, &q, limit)?
+                .iter()
+                .map(|n| entities::tag(config, n))
+                .collect(),
+            None => vec![],
+        };
         let found = statuses::by_ids(conn, &status_ids)?;
         let facts = StatusFacts::load(conn, &found, viewer)?;
         Ok(json!({
             "accounts": entities::accounts(conn, config, &accounts.iter().collect::<Vec<_>>())?,
             "statuses": entities::statuses(config, &found, &facts),
-            "hashtags": [],
+            "hashtags": hashtags,
         }))
     })
     .await?;

@@ -1,6 +1,7 @@
 //! Statuses: writing one (with `Idempotency-Key`), editing it (with its
 //! source and history), reading, deleting, its thread, likes (favourites)
-//! and who gave them, bookmarks; and the home and public timelines,
+//! and who gave them, bookmarks, reblogs and who gave them, pins; and the home
+//! and public timelines,
 //! favourites and bookmarks as keyset pages with `Link` headers.
 
 use axum::extract::{Path, State};
@@ -15,6 +16,7 @@ use crate::config::Config;
 use crate::db::DbConn;
 use crate::domain::content::{self, Target};
 use crate::domain::media;
+use crate::domain::reblogs;
 use crate::domain::statuses::{self, NewStatus, Status, StatusFacts, Timeline};
 use crate::error::Error;
 use crate::web::AppState;
@@ -182,7 +184,7 @@ pub async fn unfavourite(
     change_like(state, auth, id, false).await
 }
 
-async fn timeline(
+pub(super) async fn timeline(
     state: AppState,
     uri: Uri,
     params: Params,
@@ -302,17 +304,40 @@ pub async fn unbookmark(
     change_bookmark(state, auth, id, false).await
 }
 
-pub async fn favourited_by(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    uri: Uri,
-    Query(params): Query,
-) -> ApiResult {
+async fn change_pin(state: AppState, auth: Auth, id: String, pinned: bool) -> ApiResult {
+    let me = auth.user("write:accounts")?.actor.id;
+    let id = path_id(&id)?;
+    let body = run(&state, move |conn, config| {
+        let status = statuses::by_id(conn, id)?;
+        let status = statuses::set_pinned(conn, me, &status, pinned)?;
+        status_json(conn, config, &status, Some(me))
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+/// Pins a status of one's own to one's profile.
+pub async fn pin(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult {
+    change_pin(state, auth, id, true).await
+}
+
+pub async fn unpin(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult {
+    change_pin(state, auth, id, false).await
+}
+
+/// Who acted on a status (likes, boosts), as accounts, keyset-paged.
+type Actors = fn(
+    &mut DbConn,
+    &Status,
+    &statuses::Page,
+) -> Result<Vec<(i64, crate::domain::actors::Actor)>, Error>;
+
+async fn who(state: AppState, id: String, uri: Uri, params: Params, list: Actors) -> ApiResult {
     let id = path_id(&id)?;
     let page = params.page()?;
     let (keys, body) = run(&state, move |conn, config| {
         let status = statuses::by_id(conn, id)?;
-        let rows = statuses::likers(conn, &status, &page)?;
+        let rows = list(conn, &status, &page)?;
         let body = entities::accounts(
             conn,
             config,
@@ -322,6 +347,58 @@ pub async fn favourited_by(
     })
     .await?;
     Ok(paged(&state, &uri, &keys, body))
+}
+
+pub async fn favourited_by(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    Query(params): Query,
+) -> ApiResult {
+    who(state, id, uri, params, statuses::likers).await
+}
+
+async fn change_reblog(state: AppState, auth: Auth, id: String, boost: bool) -> ApiResult {
+    let account = auth.user("write:statuses")?.clone();
+    let id = path_id(&id)?;
+    let body = run(&state, move |conn, config| {
+        let status = statuses::by_id(conn, id)?;
+        let shown = if boost {
+            reblogs::reblog(conn, config, &account.actor, &status)?
+        } else {
+            reblogs::unreblog(conn, config, &account.actor, &status)?
+        };
+        status_json(conn, config, &shown, Some(account.actor.id))
+    })
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+/// Boosts a status; answers the boost (the status inside its `reblog`).
+pub async fn reblog(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    change_reblog(state, auth, id, true).await
+}
+
+/// Takes a boost back; answers the status that was boosted.
+pub async fn unreblog(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult {
+    change_reblog(state, auth, id, false).await
+}
+
+pub async fn reblogged_by(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    Query(params): Query,
+) -> ApiResult {
+    who(state, id, uri, params, reblogs::rebloggers).await
 }
 
 /// The author edits a status (`PUT`): new text, same id.

@@ -11,7 +11,7 @@ use super::actors::{self as actors_dom, Actor};
 use super::communities::{self, Community, MembershipPolicy};
 use super::follows::{self, FollowState};
 use super::media::{self, RemoteMedia};
-use super::text;
+use super::{tags, text};
 use crate::activitypub::{ids, objects};
 use crate::config::Config;
 use crate::db::DbConn;
@@ -329,7 +329,7 @@ pub fn create_post_with_media(
     if let Some(c) = community {
         ensure_may_write(conn, author, c)?;
     }
-    let html = text::markdown_to_html(&draft.body);
+    let html = text::status_html(&draft.body, &config.base_url());
     crate::db::transaction(conn, |conn| {
         let id: i64 = diesel::insert_into(posts::table)
             .values((
@@ -353,6 +353,7 @@ pub fn create_post_with_media(
         let post = post_by_id(conn, id)?;
         let target = Target::Post(post.clone());
         media::attach(conn, author.id, &target, media_ids)?;
+        tags::index(conn, &target, &text::hashtags(&draft.body))?;
         let group = community.map(|c| &c.actor);
         let create = objects::post(&post, author, group, "Create", &ids::activity(config));
         let create = with_media(conn, config, &target, create)?;
@@ -416,7 +417,7 @@ pub fn create_comment_with_media(
     if let Some(c) = &community {
         ensure_may_write(conn, author, c)?;
     }
-    let html = text::markdown_to_html(&draft.body);
+    let html = text::status_html(&draft.body, &config.base_url());
     let parent_author = actors_dom::by_id(conn, parent.author_id())?;
     crate::db::transaction(conn, |conn| {
         let id: i64 = diesel::insert_into(comments::table)
@@ -438,6 +439,7 @@ pub fn create_comment_with_media(
         let comment = comment_by_id(conn, id)?;
         let target = Target::Comment(comment.clone());
         media::attach(conn, author.id, &target, media_ids)?;
+        tags::index(conn, &target, &text::hashtags(&draft.body))?;
         let create = objects::comment(
             &comment,
             author,
@@ -580,7 +582,7 @@ pub fn edit_with_media(
                     .set((
                         posts::title.eq(&draft.title),
                         posts::source.eq(&draft.body),
-                        posts::content_html.eq(text::markdown_to_html(&draft.body)),
+                        posts::content_html.eq(text::status_html(&draft.body, &config.base_url())),
                         posts::link_url.eq(&draft.link),
                         posts::language.eq(&draft.language),
                         posts::updated_at.eq(now),
@@ -593,7 +595,8 @@ pub fn edit_with_media(
                 diesel::update(comments::table.find(c.id))
                     .set((
                         comments::source.eq(&draft.body),
-                        comments::content_html.eq(text::markdown_to_html(&draft.body)),
+                        comments::content_html
+                            .eq(text::status_html(&draft.body, &config.base_url())),
                         comments::updated_at.eq(now),
                     ))
                     .execute(conn)?;
@@ -603,6 +606,11 @@ pub fn edit_with_media(
         if let Some(media_ids) = media_ids {
             media::attach(conn, by.id, &updated, media_ids)?;
         }
+        let source = match &updated {
+            Target::Post(p) => &p.source,
+            Target::Comment(c) => &c.source,
+        };
+        tags::index(conn, &updated, &text::hashtags(source))?;
         let update = republish(conn, config, &updated, "Update")?;
         let community = community_of(conn, &updated)?;
         let key = order_key(conn, &updated)?;
@@ -864,6 +872,8 @@ pub struct Incoming {
     pub updated: Option<chrono::NaiveDateTime>,
     /// Its images, kept as references to their origin.
     pub images: Vec<RemoteMedia>,
+    /// Its hashtags (`tag` entries of type `Hashtag`), normalised.
+    pub tags: Vec<String>,
 }
 
 /// Whether remote content is wanted here: it belongs to a community of
@@ -949,6 +959,7 @@ pub fn receive(
         }
     };
     media::attach_remote(conn, incoming.author.id, &inserted, &incoming.images)?;
+    tags::index(conn, &inserted, &incoming.tags)?;
     Ok(Some(inserted))
 }
 
@@ -978,6 +989,7 @@ pub fn receive_update(conn: &mut DbConn, incoming: &Incoming) -> Result<bool, Er
                     posts::updated_at.eq(incoming.updated),
                 ))
                 .execute(conn)?;
+            tags::index(conn, &target, &incoming.tags)?;
             Ok(true)
         }
         Target::Comment(c) if newer(c.updated_at) && c.deleted_at.is_none() => {
@@ -988,6 +1000,7 @@ pub fn receive_update(conn: &mut DbConn, incoming: &Incoming) -> Result<bool, Er
                     comments::updated_at.eq(incoming.updated),
                 ))
                 .execute(conn)?;
+            tags::index(conn, &target, &incoming.tags)?;
             Ok(true)
         }
         _ => Ok(false),

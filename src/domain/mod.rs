@@ -16,9 +16,11 @@ pub mod media;
 pub mod notifications;
 pub mod oauth;
 pub mod profiles;
+pub mod reblogs;
 pub mod sessions;
 pub mod statistics;
 pub mod statuses;
+pub mod tags;
 pub mod text;
 
 /// The current time as stored in the database (UTC).

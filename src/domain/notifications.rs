@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::schema::{comments, markers, notifications, statuses};
 
 /// The kinds stored, as Mastodon names them.
-pub const KINDS: &[&str] = &["mention", "favourite", "follow", "follow_request"];
+pub const KINDS: &[&str] = &["mention", "favourite", "reblog", "follow", "follow_request"];
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = notifications)]

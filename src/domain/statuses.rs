@@ -1,9 +1,20 @@
-//! Statuses as Mastodon apps see them. A status is a post or a comment; the
-//! `statuses` index (kept by database triggers, whichever door the content
-//! came through) gives both one id space in arrival order. Here: writing a
+//! Statuses as Mastodon apps see them. A status is a post or a comment, or
+//! a reblog of one; the `statuses` index (kept by database triggers,
+//! whichever door the content came through) gives them one id space in
+//! arrival order.
+//!
+//! A reblog is an index row of its own: its author is who boosted,
+//! `reblog_of_id` the status boosted, and it points at the same post or
+//! comment (so it is deleted with it). People's boosts are written by
+//! [`super::reblogs`]; a community's reblog of each of its posts is written
+//! by the post's insert trigger, beside the post itself: that is how a
+//! Mastodon app shows the community's `Announce` (FEP-1b12), whether the
+//! post was written here or relayed from elsewhere. Home and list
+//! timelines therefore take a followed community's posts through its
+//! reblogs (and the answers written in it as they are). Here: writing a
 //! status from one text (an answer becomes a comment, a status mentioning a
 //! community becomes a post in it), idempotent creation, threads,
-//! timelines as keyset pages, and the facts shown beside each status and
+//! timelines as keyset pages, pins, and the facts shown beside each status and
 //! account (counts, the viewer's likes), loaded per page, never per row.
 
 use std::collections::{HashMap, HashSet};
@@ -19,7 +30,8 @@ use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::Error;
 use crate::schema::{
-    bookmarks, comments, follows, idempotency_keys, likes, list_members, posts, statuses,
+    bookmarks, comments, follows, idempotency_keys, likes, list_members, posts, status_tags,
+    statuses,
 };
 
 /// Applies a keyset page to a query ordered by `$id` (a macro: each
@@ -60,6 +72,13 @@ pub struct StatusRow {
     pub community_id: Option<i64>,
     pub local: bool,
     pub deleted: bool,
+    /// For a reblog: the status boosted.
+    pub reblog_of_id: Option<i64>,
+    /// For a person's boost: the id of its `Announce`.
+    pub reblog_ap_id: Option<String>,
+    pub reblogged_at: Option<chrono::NaiveDateTime>,
+    /// When its author pinned it to their profile.
+    pub pinned_at: Option<chrono::NaiveDateTime>,
 }
 
 /// A status: its index row and the post or comment it is.
@@ -109,10 +128,17 @@ pub enum Timeline {
     Home(i64),
     /// Everything known here; `Some(true)` local only, `Some(false)` remote only.
     Public(Option<bool>),
-    /// What one actor wrote; `with_replies: false` keeps posts only.
-    Account { actor_id: i64, with_replies: bool },
+    /// What one actor wrote (and boosted, `with_reblogs`); `with_replies:
+    /// false` keeps posts only.
+    Account {
+        actor_id: i64,
+        with_replies: bool,
+        with_reblogs: bool,
+    },
     /// What the accounts of a list wrote, or wrote in them (communities).
     List { list_id: i64, with_replies: bool },
+    /// Statuses with a tag; `local` as for [`Timeline::Public`].
+    Tag { tag_id: i64, local: Option<bool> },
 }
 
 /// How many of the newest statuses a home or list timeline looks at first.
@@ -176,17 +202,30 @@ fn timeline_query(which: Timeline) -> StatusQuery {
                 statuses::author_id
                     .eq(me)
                     .or(statuses::author_id.eq_any(followed().select(follows::target_id)))
-                    .or(statuses::community_id
-                        .eq_any(followed().select(follows::target_id.nullable()))),
+                    .or(statuses::comment_id
+                        .is_not_null()
+                        .and(statuses::reblog_of_id.is_null())
+                        .and(
+                            statuses::community_id
+                                .eq_any(followed().select(follows::target_id.nullable())),
+                        )),
             );
         }
-        Timeline::Public(Some(local)) => query = query.filter(statuses::local.eq(local)),
-        Timeline::Public(None) => {}
+        Timeline::Public(local) => {
+            query = query.filter(statuses::reblog_of_id.is_null());
+            if let Some(local) = local {
+                query = query.filter(statuses::local.eq(local));
+            }
+        }
         Timeline::Account {
             actor_id,
             with_replies,
+            with_reblogs,
         } => {
             query = query.filter(statuses::author_id.eq(actor_id));
+            if !with_reblogs {
+                query = query.filter(statuses::reblog_of_id.is_null());
+            }
             if !with_replies {
                 query = query.filter(statuses::post_id.is_not_null());
             }
@@ -199,11 +238,25 @@ fn timeline_query(which: Timeline) -> StatusQuery {
             query = query.filter(
                 statuses::author_id
                     .eq_any(members().select(list_members::actor_id))
-                    .or(statuses::community_id
-                        .eq_any(members().select(list_members::actor_id.nullable()))),
+                    .or(statuses::comment_id
+                        .is_not_null()
+                        .and(statuses::reblog_of_id.is_null())
+                        .and(
+                            statuses::community_id
+                                .eq_any(members().select(list_members::actor_id.nullable())),
+                        )),
             );
             if !with_replies {
                 query = query.filter(statuses::post_id.is_not_null());
+            }
+        }
+        Timeline::Tag { tag_id, local } => {
+            let tagged = status_tags::table
+                .filter(status_tags::tag_id.eq(tag_id))
+                .select(status_tags::status_id);
+            query = query.filter(statuses::id.eq_any(tagged));
+            if let Some(local) = local {
+                query = query.filter(statuses::local.eq(local));
             }
         }
     }
@@ -267,7 +320,9 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Status, Error> {
 
 /// The status of a post or comment.
 pub fn of_target(conn: &mut DbConn, target: &Target) -> Result<Status, Error> {
-    let query = statuses::table.select(StatusRow::as_select());
+    let query = statuses::table
+        .filter(statuses::reblog_of_id.is_null())
+        .select(StatusRow::as_select());
     let row = match target {
         Target::Post(p) => query.filter(statuses::post_id.eq(p.id)).first(conn)?,
         Target::Comment(c) => query.filter(statuses::comment_id.eq(c.id)).first(conn)?,
@@ -563,6 +618,7 @@ fn rows_of(
                 .eq_any(post_ids)
                 .or(statuses::comment_id.eq_any(comment_ids)),
         )
+        .filter(statuses::reblog_of_id.is_null())
         .select(StatusRow::as_select())
         .load(conn)?;
     let mut by_key: HashMap<(Option<i64>, Option<i64>), StatusRow> = rows
@@ -594,6 +650,14 @@ pub struct StatusFacts {
     /// Attachments of each status, in order.
     pub media: HashMap<i64, Vec<Media>>,
     pub accounts: AccountFacts,
+    /// The status each reblog of the page boosts, by reblog id.
+    pub originals: HashMap<i64, Status>,
+    /// Reblogs of each status.
+    pub reblogs: HashMap<i64, i64>,
+    /// Statuses the viewer reblogged.
+    pub reblogged: HashSet<i64>,
+    /// The hashtags of each status.
+    pub tags: HashMap<i64, Vec<String>>,
 }
 
 /// Counts shown on accounts.
@@ -639,9 +703,38 @@ impl StatusFacts {
     /// The facts of a page of statuses, as `viewer` sees them.
     pub fn load(
         conn: &mut DbConn,
-        page: &[Status],
+        shown: &[Status],
         viewer: Option<i64>,
     ) -> Result<StatusFacts, Error> {
+        // A reblog shows the status it boosts: the facts are those of
+        // the statuses themselves, reblogs replaced by what they boost.
+        let boosted: Vec<i64> = shown.iter().filter_map(|s| s.row.reblog_of_id).collect();
+        let boosted_rows: HashMap<i64, StatusRow> = statuses::table
+            .filter(statuses::id.eq_any(&boosted))
+            .select(StatusRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let mut originals = HashMap::new();
+        for s in shown {
+            if let Some(row) = s.row.reblog_of_id.and_then(|id| boosted_rows.get(&id)) {
+                let original = Status {
+                    row: row.clone(),
+                    target: s.target.clone(),
+                };
+                originals.insert(s.row.id, original);
+            }
+        }
+        let mut page: Vec<Status> = shown
+            .iter()
+            .filter(|s| s.row.reblog_of_id.is_none())
+            .chain(originals.values())
+            .cloned()
+            .collect();
+        page.sort_by_key(|s| s.row.id);
+        page.dedup_by_key(|s| s.row.id);
+        let page = &page[..];
         let post_ids: Vec<i64> = page.iter().filter_map(|s| s.row.post_id).collect();
         let comment_ids: Vec<i64> = page.iter().filter_map(|s| s.row.comment_id).collect();
         let status_of_post: HashMap<i64, i64> = page
@@ -652,8 +745,20 @@ impl StatusFacts {
             .iter()
             .filter_map(|s| Some((s.row.comment_id?, s.row.id)))
             .collect();
-        let mut facts = StatusFacts::default();
+        let mut facts = StatusFacts {
+            originals,
+            ..StatusFacts::default()
+        };
         let ids: Vec<i64> = page.iter().map(|s| s.row.id).collect();
+        facts.tags = super::tags::of_statuses(conn, &ids)?;
+        facts.reblogs = statuses::table
+            .filter(statuses::reblog_of_id.eq_any(&ids))
+            .group_by(statuses::reblog_of_id)
+            .select((statuses::reblog_of_id, diesel::dsl::count_star()))
+            .load::<(Option<i64>, i64)>(conn)?
+            .into_iter()
+            .filter_map(|(id, n)| Some((id?, n)))
+            .collect();
         facts.media = media::of_statuses(conn, &ids)?;
 
         let likes_of_posts = likes::table
@@ -694,6 +799,14 @@ impl StatusFacts {
             facts
                 .liked
                 .extend(mine.into_iter().filter_map(|(p, c)| status_of(p, c)));
+            facts.reblogged = statuses::table
+                .filter(statuses::author_id.eq(viewer))
+                .filter(statuses::reblog_of_id.eq_any(&ids))
+                .select(statuses::reblog_of_id)
+                .load::<Option<i64>>(conn)?
+                .into_iter()
+                .flatten()
+                .collect();
             facts.bookmarked = bookmarks::table
                 .filter(bookmarks::actor_id.eq(viewer))
                 .filter(bookmarks::status_id.eq_any(&ids))
@@ -758,6 +871,7 @@ impl StatusFacts {
 
         let mut actor_ids: Vec<i64> = page
             .iter()
+            .chain(shown)
             .flat_map(|s| std::iter::once(s.row.author_id).chain(s.row.community_id))
             .chain(facts.in_reply_to.values().map(|(_, a)| *a))
             .collect();
@@ -862,6 +976,65 @@ pub fn bookmarked_by(
         .iter()
         .filter_map(|(b, s)| Some((*b, found.iter().find(|f| f.row.id == *s)?.clone())))
         .collect())
+}
+
+/// Most statuses an author pins to their profile.
+pub const PINS_MAX: i64 = 5;
+
+/// The author pins a status of theirs to their profile (at most
+/// [`PINS_MAX`]; pinning again changes nothing), or unpins it.
+pub fn set_pinned(
+    conn: &mut DbConn,
+    author_id: i64,
+    status: &Status,
+    pinned: bool,
+) -> Result<Status, Error> {
+    if status.row.author_id != author_id || status.row.reblog_of_id.is_some() {
+        return Err(Error::invalid(
+            "status",
+            "only one's own statuses can be pinned, not boosts",
+        ));
+    }
+    crate::db::transaction(conn, |conn| {
+        let at = match (pinned, status.row.pinned_at) {
+            (true, Some(at)) => Some(at),
+            (true, None) => {
+                let count: i64 = statuses::table
+                    .filter(statuses::author_id.eq(author_id))
+                    .filter(statuses::pinned_at.is_not_null())
+                    .filter(statuses::deleted.eq(false))
+                    .count()
+                    .get_result(conn)?;
+                if count >= PINS_MAX {
+                    return Err(Error::invalid(
+                        "status",
+                        format!("at most {PINS_MAX} statuses can be pinned"),
+                    ));
+                }
+                Some(super::now())
+            }
+            (false, _) => None,
+        };
+        diesel::update(statuses::table.find(status.row.id))
+            .set(statuses::pinned_at.eq(at))
+            .execute(conn)?;
+        let mut status = status.clone();
+        status.row.pinned_at = at;
+        Ok(status)
+    })
+}
+
+/// An actor's pinned statuses, last pinned first.
+pub fn pinned_of(conn: &mut DbConn, author_id: i64) -> Result<Vec<Status>, Error> {
+    let rows = statuses::table
+        .filter(statuses::author_id.eq(author_id))
+        .filter(statuses::pinned_at.is_not_null())
+        .filter(statuses::deleted.eq(false))
+        .order((statuses::pinned_at.desc(), statuses::id.desc()))
+        .limit(PINS_MAX)
+        .select(StatusRow::as_select())
+        .load(conn)?;
+    load(conn, rows)
 }
 
 /// The newest status id (0 when there is none): where a stream starts.

@@ -74,6 +74,7 @@ pub async fn show(State(state): State<AppState>, page: PageContext) -> Response 
                         match (n.notification.kind.as_str(), n.notification.community_id) {
                             ("mention", _) => ("notification-reply", title, post_link),
                             ("favourite", _) => ("notification-like", title, post_link),
+                            ("reblog", _) => ("notification-reblog", title, post_link),
                             ("follow_request", Some(community)) => {
                                 let community = actors.get(&community);
                                 (

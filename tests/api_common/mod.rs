@@ -270,4 +270,66 @@ where
     }
     panic!("timed out waiting until {what}");
 }
-// --- end media ---
+
+/// A fixture of the project workspace's `shared/fixtures/activitypub` (or
+/// of the copy in `tests/fixtures`).
+pub fn fixture(path: &str) -> Value {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/fixtures/activitypub").join(path);
+    let full = if shared.exists() {
+        shared
+    } else {
+        root.join("tests/fixtures/activitypub").join(path)
+    };
+    serde_json::from_str(&std::fs::read_to_string(&full).unwrap()).unwrap()
+}
+
+/// Feeds an activity through the inbox as if its signature had checked;
+/// returns the answer's status.
+pub async fn feed(on: &TestInstance, json: Value) -> u16 {
+    use recolte_federation::incoming::{classify, Document};
+    let Ok(Document::Activity(activity)) = classify(&json) else {
+        panic!("{json} is an activity");
+    };
+    let signer = recolte::activitypub::resolve::actor(on.state(), &activity.actor)
+        .await
+        .unwrap();
+    match recolte::activitypub::inbox::apply_verified(on.state(), &activity, &signer).await {
+        Ok(()) => 202,
+        Err(refusal) => refusal.status().as_u16(),
+    }
+}
+
+/// Stores a person of another instance from a minimal document (any valid
+/// key: signatures are not checked by [`feed`]), followed (accepted) by the
+/// local member `follower`.
+pub async fn remote_person_followed_by(
+    on: &TestInstance,
+    id: &str,
+    follower: &str,
+) -> recolte::domain::actors::Actor {
+    use diesel::prelude::*;
+    let key = on.create_user("cle").await.actor.public_key_pem;
+    let name = id.rsplit('/').next().unwrap();
+    let doc = serde_json::json!({
+        "id": id, "type": "Person", "preferredUsername": name,
+        "inbox": format!("{id}/inbox"), "outbox": format!("{id}/outbox"),
+        "followers": format!("{id}/followers"),
+        "publicKey": { "id": format!("{id}#main-key"), "owner": id, "publicKeyPem": key },
+    });
+    let person = recolte::activitypub::resolve::store_actor(on.state(), &doc, id)
+        .await
+        .unwrap();
+    let (follower, target) = (follower.to_string(), person.clone());
+    on.with_db(move |conn, config| {
+        let me = recolte::domain::actors::find_local(conn, config, &follower)?;
+        let follow = recolte::domain::follows::follow(conn, config, &me, &target)?;
+        diesel::update(recolte::schema::follows::table.find(follow.id))
+            .set(recolte::schema::follows::state.eq("accepted"))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+    person
+}

@@ -1,4 +1,7 @@
-//! `Announce` by a community elsewhere that we follow: what it relays.
+//! `Announce`: by a community elsewhere that we follow, what it relays
+//! (FEP-1b12); by a person, a boost (Mastodon's reblog) of a post or
+//! comment, stored as a reblog. The two never mix: a Group's `Announce` is
+//! always a relay.
 
 use super::*;
 
@@ -9,10 +12,7 @@ pub(super) async fn announce(
     group: &Actor,
 ) -> Result<Outcome, Refusal> {
     if group.kind() != ActorKind::Group {
-        return Err(Refusal::new(
-            StatusCode::ACCEPTED,
-            "boosts of people are not handled",
-        ));
+        return boost(state, activity, group).await;
     }
     let group_id = group.id;
     let (community, followed) = state
@@ -113,4 +113,68 @@ pub(super) async fn announce(
             "the announced object is not handled",
         )),
     }
+}
+
+/// A person's boost of a post or comment. Kept when what was boosted is
+/// ours or someone here follows the booster; what is boosted is fetched
+/// from its origin when it is not known yet.
+async fn boost(
+    state: &AppState,
+    activity: &IncomingActivity,
+    person: &Actor,
+) -> Result<Outcome, Refusal> {
+    let object = object_id(activity)?;
+    let (person_id, wanted_object) = (person.id, object.clone());
+    let (known, followed) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                content::find_by_ap_id(conn, &wanted_object)?,
+                follows::has_local_follower(conn, person_id)?,
+            ))
+        })
+        .await?;
+    let ours = object.starts_with(&format!("{}/", state.config.base_url()));
+    if !followed && !ours {
+        return Err(Refusal::new(
+            StatusCode::ACCEPTED,
+            "nobody here follows this person",
+        ));
+    }
+    let fetched = match known {
+        Some(_) => None,
+        None if ours => {
+            return Err(Refusal::new(
+                StatusCode::ACCEPTED,
+                "the boosted object is not here",
+            ))
+        }
+        None => {
+            let doc = state
+                .federation
+                .fetcher
+                .fetch(&object)
+                .await
+                .map_err(Error::from)?;
+            let object = IncomingObject::from_json(&doc)
+                .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.0))?;
+            Some(resolve::incoming(state, &object, 0, None).await?)
+        }
+    };
+    let (announce_id, by) = (activity.id.clone(), person.clone());
+    commit(state, activity, person, None, move |conn| {
+        let target = match fetched {
+            Some(incoming) => {
+                content::receive(conn, &incoming, true)?;
+                content::find_by_ap_id(conn, &incoming.ap_id)?
+            }
+            None => content::find_by_ap_id(conn, &object)?,
+        };
+        if let Some(target) = target {
+            reblogs::receive(conn, &announce_id, &by, &target)?;
+        }
+        // A boost is not relayed by a community.
+        Ok(None)
+    })
+    .await
 }

@@ -7,7 +7,7 @@
 //! What each activity type does lives in its own file: `follow.rs`
 //! (`Follow`, `Accept`, `Reject`), `create.rs` (`Create`, `Update`),
 //! `delete.rs`, `like.rs`, `undo.rs`, `announce.rs` (what a community
-//! elsewhere relays to us). This file holds the checks, the dispatch, and
+//! elsewhere relays to us, and people's boosts). This file holds the checks, the dispatch, and
 //! the relay of what a community of ours accepts.
 //!
 //! Answers: 202 when applied or deliberately ignored; 400 for malformed
@@ -37,6 +37,7 @@ use crate::domain::actors::{self, Actor, ActorKind};
 use crate::domain::communities::{self, Community};
 use crate::domain::content::{self, Target};
 use crate::domain::follows;
+use crate::domain::reblogs;
 use crate::error::Error;
 use crate::schema::activities;
 use crate::web::{json_error, AppState};

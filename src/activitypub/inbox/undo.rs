@@ -1,4 +1,4 @@
-//! `Undo` of a follow or of a like.
+//! `Undo` of a follow, of a like, or of a person's boost (`Announce`).
 
 use super::*;
 
@@ -33,6 +33,13 @@ pub(super) async fn undo(
         "Like" | "Dislike" | "" => {
             commit(state, activity, actor, via, move |conn| {
                 content::receive_unlike(conn, &inner_id, &by, inner_object.as_deref())
+            })
+            .await
+        }
+        "Announce" => {
+            commit(state, activity, actor, via, move |conn| {
+                reblogs::receive_undo(conn, &inner_id, &by, inner_object.as_deref())?;
+                Ok(None)
             })
             .await
         }

@@ -1,0 +1,123 @@
+-- Timelines (SQLite): reblogs. Same meaning as migrations/postgres.
+
+-- A reblog (boost) is a status of its own, in the same id space as what it
+-- wraps, so that timelines page over both: its author is who boosted,
+-- `reblog_of_id` the status boosted, and it carries the boosted post or
+-- comment (so it is marked deleted, or removed, with it). A person's boost
+-- has the id of its `Announce`; a community's reblog of each of its posts
+-- is written by the post's trigger (the FEP-1b12 relay, seen from a
+-- Mastodon app).
+ALTER TABLE statuses ADD COLUMN reblog_of_id BIGINT REFERENCES statuses (id) ON DELETE CASCADE;
+ALTER TABLE statuses ADD COLUMN reblog_ap_id TEXT;
+ALTER TABLE statuses ADD COLUMN reblogged_at TIMESTAMP;
+DROP INDEX statuses_post;
+DROP INDEX statuses_comment;
+CREATE UNIQUE INDEX statuses_post ON statuses (post_id) WHERE post_id IS NOT NULL AND reblog_of_id IS NULL;
+CREATE UNIQUE INDEX statuses_comment ON statuses (comment_id) WHERE comment_id IS NOT NULL AND reblog_of_id IS NULL;
+CREATE INDEX statuses_post_all ON statuses (post_id);
+CREATE INDEX statuses_comment_all ON statuses (comment_id);
+CREATE UNIQUE INDEX statuses_reblog ON statuses (reblog_of_id, author_id) WHERE reblog_of_id IS NOT NULL;
+CREATE UNIQUE INDEX statuses_reblog_ap_id ON statuses (reblog_ap_id) WHERE reblog_ap_id IS NOT NULL;
+
+-- The posts already in communities get their community's reblog.
+INSERT INTO statuses (post_id, author_id, community_id, local, deleted, reblog_of_id, reblogged_at)
+SELECT s.post_id, s.community_id, s.community_id, a.local, s.deleted, s.id, p.published_at
+FROM statuses s JOIN posts p ON p.id = s.post_id JOIN actors a ON a.id = s.community_id
+WHERE s.post_id IS NOT NULL AND s.community_id IS NOT NULL
+ORDER BY s.id;
+
+DROP TRIGGER statuses_post_insert;
+CREATE TRIGGER statuses_post_insert AFTER INSERT ON posts BEGIN
+    INSERT INTO statuses (post_id, author_id, community_id, local)
+    VALUES (NEW.id, NEW.author_id, NEW.community_id, NEW.local);
+    INSERT INTO statuses (post_id, author_id, community_id, local, reblog_of_id, reblogged_at)
+    SELECT NEW.id, a.id, a.id, a.local,
+           (SELECT id FROM statuses WHERE post_id = NEW.id AND reblog_of_id IS NULL), NEW.published_at
+    FROM actors a WHERE a.id = NEW.community_id;
+END;
+
+-- Notifications gain `reblog`: the table is rebuilt (SQLite cannot change
+-- a CHECK), its triggers dropped before and written again after.
+DROP TRIGGER statuses_comment_insert;
+DROP TRIGGER notifications_like;
+DROP TRIGGER notifications_follow;
+DROP TRIGGER notifications_join_request;
+CREATE TABLE notifications_copy AS SELECT * FROM notifications;
+DROP TABLE notifications;
+CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient_id BIGINT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('mention', 'favourite', 'follow', 'follow_request', 'reblog')),
+    from_id BIGINT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    status_id BIGINT REFERENCES statuses (id) ON DELETE CASCADE,
+    created_at TIMESTAMP NOT NULL,
+    community_id BIGINT REFERENCES actors (id) ON DELETE CASCADE
+);
+INSERT INTO notifications (id, recipient_id, kind, from_id, status_id, created_at, community_id)
+SELECT id, recipient_id, kind, from_id, status_id, created_at, community_id FROM notifications_copy;
+DROP TABLE notifications_copy;
+CREATE INDEX notifications_recipient ON notifications (recipient_id, id);
+
+CREATE TRIGGER statuses_comment_insert AFTER INSERT ON comments BEGIN
+    INSERT INTO statuses (comment_id, author_id, community_id, local)
+    VALUES (NEW.id, NEW.author_id, (SELECT community_id FROM posts WHERE id = NEW.post_id), NEW.local);
+    -- An answer notifies the local author of what it answers (Mastodon calls it a mention).
+    INSERT INTO notifications (recipient_id, kind, from_id, status_id, created_at)
+    SELECT parent.author_id, 'mention', NEW.author_id,
+           (SELECT id FROM statuses WHERE comment_id = NEW.id AND reblog_of_id IS NULL), NEW.published_at
+    FROM (SELECT COALESCE((SELECT author_id FROM comments WHERE id = NEW.parent_id),
+                          (SELECT author_id FROM posts WHERE id = NEW.post_id)) AS author_id) parent
+    WHERE parent.author_id <> NEW.author_id
+      AND EXISTS (SELECT 1 FROM users WHERE users.actor_id = parent.author_id);
+END;
+CREATE TRIGGER notifications_like AFTER INSERT ON likes BEGIN
+    INSERT INTO notifications (recipient_id, kind, from_id, status_id, created_at)
+    SELECT s.author_id, 'favourite', NEW.actor_id, s.id, NEW.created_at
+    FROM statuses s
+    WHERE (s.post_id = NEW.post_id OR s.comment_id = NEW.comment_id)
+      AND s.reblog_of_id IS NULL
+      AND s.author_id <> NEW.actor_id
+      AND EXISTS (SELECT 1 FROM users WHERE users.actor_id = s.author_id);
+END;
+CREATE TRIGGER notifications_follow AFTER INSERT ON follows
+WHEN EXISTS (SELECT 1 FROM users WHERE users.actor_id = NEW.target_id) BEGIN
+    INSERT INTO notifications (recipient_id, kind, from_id, created_at)
+    VALUES (NEW.target_id, CASE NEW.state WHEN 'pending' THEN 'follow_request' ELSE 'follow' END,
+            NEW.follower_id, NEW.created_at);
+END;
+CREATE TRIGGER notifications_join_request AFTER INSERT ON follows
+WHEN NEW.state = 'pending' BEGIN
+    INSERT INTO notifications (recipient_id, kind, from_id, community_id, created_at)
+    SELECT m.person_id, 'follow_request', NEW.follower_id, NEW.target_id, NEW.created_at
+    FROM community_moderators m
+    WHERE m.community_id = NEW.target_id
+      AND EXISTS (SELECT 1 FROM users WHERE users.actor_id = m.person_id);
+END;
+-- A person's boost notifies the local author of what was boosted (a
+-- community's reblog of its posts does not).
+CREATE TRIGGER notifications_reblog AFTER INSERT ON statuses
+WHEN NEW.reblog_of_id IS NOT NULL BEGIN
+    INSERT INTO notifications (recipient_id, kind, from_id, status_id, created_at)
+    SELECT s.author_id, 'reblog', NEW.author_id, s.id, NEW.reblogged_at
+    FROM statuses s
+    WHERE s.id = NEW.reblog_of_id
+      AND s.author_id <> NEW.author_id
+      AND EXISTS (SELECT 1 FROM users WHERE users.actor_id = s.author_id)
+      AND NOT EXISTS (SELECT 1 FROM actors WHERE actors.id = NEW.author_id AND actors.kind = 'group');
+END;
+
+-- Pins: a member's own statuses shown first on their profile (at most 5).
+ALTER TABLE statuses ADD COLUMN pinned_at TIMESTAMP;
+CREATE INDEX statuses_pinned ON statuses (author_id, pinned_at) WHERE pinned_at IS NOT NULL;
+
+-- Hashtags: names lowercased, and which statuses (never reblogs) carry them.
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE status_tags (
+    tag_id BIGINT NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    status_id BIGINT NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+    PRIMARY KEY (tag_id, status_id)
+);
+CREATE INDEX status_tags_status ON status_tags (status_id);
