@@ -105,4 +105,5 @@ flash-account-approved = The account is approved: the person can log in.
 
 # --- Media ---
 flash-avatar-saved = Your profile picture is saved.
+flash-voted = Your vote is saved.
 # --- end media ---

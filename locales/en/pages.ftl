@@ -208,3 +208,22 @@ settings-avatar-field = New picture
 settings-avatar-help = A PNG, JPEG, GIF or WebP image; it is shown next to your name.
 settings-avatar-submit = Save the picture
 # --- end media ---
+
+# --- Polls ---
+poll-title = Poll
+poll-choose-one = Choose one answer
+poll-choose-many = Choose one or more answers
+poll-vote = Vote
+poll-mine = your choice
+poll-votes = { $count ->
+    [one] { $count } vote
+   *[other] { $count } votes
+}
+poll-voters = { $count ->
+    [0] Nobody has voted yet
+    [one] { $count } person voted
+   *[other] { $count } people voted
+}
+poll-ended = poll closed
+poll-ends = ends on { $date }
+# --- end polls ---

@@ -211,3 +211,22 @@ settings-avatar-field = Nouvelle photo
 settings-avatar-help = Une image PNG, JPEG, GIF ou WebP ; elle s’affiche à côté de votre nom.
 settings-avatar-submit = Enregistrer la photo
 # --- end media ---
+
+# --- Polls ---
+poll-title = Sondage
+poll-choose-one = Choisissez une réponse
+poll-choose-many = Choisissez une ou plusieurs réponses
+poll-vote = Voter
+poll-mine = votre choix
+poll-votes = { $count ->
+    [one] { $count } voix
+   *[other] { $count } voix
+}
+poll-voters = { $count ->
+    [0] Personne n’a encore voté
+    [one] { $count } personne a voté
+   *[other] { $count } personnes ont voté
+}
+poll-ended = sondage terminé
+poll-ends = se termine le { $date }
+# --- end polls ---

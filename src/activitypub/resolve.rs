@@ -11,6 +11,7 @@ use crate::domain::actors::{self, Actor, ActorKind, RemoteActor};
 use crate::domain::communities;
 use crate::domain::content::{self, Incoming, Target};
 use crate::domain::media::RemoteMedia;
+use crate::domain::polls::RemotePoll;
 use crate::error::Error;
 use crate::web::AppState;
 
@@ -310,6 +311,9 @@ pub async fn incoming(
         published: when(object.published).unwrap_or_else(crate::domain::now),
         updated: when(object.updated),
         images: RemoteMedia::from_attachments(&object.attachments),
+        poll: (object.kind == "Question")
+            .then(|| RemotePoll::from_object(&object.raw))
+            .flatten(),
     })
 }
 

@@ -13,6 +13,7 @@ pub mod login_throttle;
 pub mod media;
 pub mod notifications;
 pub mod oauth;
+pub mod polls;
 pub mod profiles;
 pub mod sessions;
 pub mod statistics;
