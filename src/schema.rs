@@ -322,6 +322,37 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    polls (id) {
+        id -> BigInt,
+        status_id -> BigInt,
+        multiple -> Bool,
+        hide_totals -> Bool,
+        expires_at -> Nullable<Timestamp>,
+        remote_voters -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    poll_options (poll_id, position) {
+        poll_id -> BigInt,
+        position -> Integer,
+        title -> Text,
+        remote_votes -> BigInt,
+    }
+}
+
+diesel::table! {
+    poll_votes (id) {
+        id -> BigInt,
+        poll_id -> BigInt,
+        position -> Integer,
+        voter_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
 // --- end media ---
 
 diesel::joinable!(users -> actors (actor_id));
@@ -360,6 +391,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     list_members,
     login_failures,
     media,
+    polls,
+    poll_options,
+    poll_votes,
 );
 
 // Web feeds (migration 2026-11-29-000008_web_settings).

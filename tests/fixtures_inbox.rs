@@ -381,4 +381,82 @@ async fn attachments_of_mastodon_and_lemmy_are_kept_as_references() {
         Some("https://example.com/some-article")
     );
 }
+
+/// The options of a stored poll: (title, votes), and whether several may be chosen.
+async fn poll_of(on: &TestInstance, ap_id: &str) -> (Vec<(String, i64)>, bool) {
+    let target = find(on, ap_id).await.expect("the post is stored");
+    on.with_db(move |conn, _| {
+        let status = recolte::domain::statuses::of_target(conn, &target)?;
+        let view = recolte::domain::polls::views(conn, &[status.row.id], None)?
+            .remove(&status.row.id)
+            .expect("a poll");
+        Ok((view.options, view.poll.multiple))
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn questions_of_mastodon_and_pleroma_become_polls_that_updates_refresh() {
+    let alpha = TestInstance::start(&[]).await;
+    let member = alpha.create_user("membre").await.actor;
+    let key = member.public_key_pem.clone();
+    for id in [
+        "https://mastodon.sdf.org/users/rinpatch",
+        "https://patch.cx/users/rin",
+    ] {
+        let author = seed(&alpha, id, "Person", &key).await;
+        let m = member.clone();
+        alpha
+            .with_db(move |conn, config| follows::follow(conn, config, &m, &author))
+            .await
+            .unwrap();
+    }
+
+    // Mastodon: Create{Question}, single choice, with its counts.
+    let path = "mastodon/activities/mastodon-question-activity.json";
+    assert_eq!(feed(&alpha, path).await, 202);
+    let question = fixture(path)["object"]["id"].as_str().unwrap().to_string();
+    let (options, multiple) = poll_of(&alpha, &question).await;
+    assert!(!multiple);
+    assert_eq!(
+        options,
+        vec![
+            ("Dunno".to_string(), 0),
+            ("Everyone knows that!".to_string(), 1),
+            ("25 char limit is dumb".to_string(), 0),
+            ("I can't even fit a funny".to_string(), 1),
+        ]
+    );
+
+    // Pleroma: the Question, then its Update with new counts.
+    let wrap = |kind: &str, object: Value, n: u32| {
+        json!({
+            "id": format!("https://patch.cx/activities/poll-{n}"),
+            "type": kind,
+            "actor": "https://patch.cx/users/rin",
+            "to": object["to"],
+            "cc": object["cc"],
+            "object": object,
+        })
+    };
+    let original = fixture("pleroma/objects/poll_original.json");
+    let id = original["id"].as_str().unwrap().to_string();
+    assert_eq!(feed_json(&alpha, wrap("Create", original, 1)).await, 202);
+    assert_eq!(
+        poll_of(&alpha, &id).await.0,
+        vec![("yes".to_string(), 4), ("no".to_string(), 0)]
+    );
+    let modified = fixture("pleroma/objects/poll_modified.json");
+    assert_eq!(feed_json(&alpha, wrap("Update", modified, 2)).await, 202);
+    assert_eq!(
+        poll_of(&alpha, &id).await.0,
+        vec![("yes".to_string(), 8), ("no".to_string(), 3)]
+    );
+    // One with an attachment and an empty anyOf beside its oneOf.
+    let attached = fixture("pleroma/objects/poll_attachment.json");
+    let id = attached["id"].as_str().unwrap().to_string();
+    assert_eq!(feed_json(&alpha, wrap("Create", attached, 3)).await, 202);
+    assert_eq!(poll_of(&alpha, &id).await.0.len(), 6);
+}
 // --- end media ---

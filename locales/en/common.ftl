@@ -105,6 +105,7 @@ flash-account-approved = The account is approved: the person can log in.
 
 # --- Media ---
 flash-avatar-saved = Your profile picture is saved.
+flash-voted = Your vote is saved.
 # --- end media ---
 ## Account (web branch)
 flash-email-changed = Your e-mail address is changed.

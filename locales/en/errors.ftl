@@ -49,6 +49,7 @@ taken-email = An account already uses this e-mail address.
 
 # --- Media ---
 invalid-avatar = Choose a PNG, JPEG, GIF or WebP image that is not too large.
+invalid-choices = This vote is not possible: the poll may have ended, you may have voted already, or no valid answer is chosen.
 # --- end media ---
 ## Account and administration (web branch)
 invalid-email_password = This is not the account's password.

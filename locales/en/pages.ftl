@@ -251,3 +251,22 @@ settings-delete-explained = Deletion is final: your posts and comments are erase
 settings-delete-password = Your password, to confirm the deletion
 settings-delete-confirm = I understand that my account and its content will be deleted for good.
 settings-delete-button = Delete my account for good
+
+# --- Polls ---
+poll-title = Poll
+poll-choose-one = Choose one answer
+poll-choose-many = Choose one or more answers
+poll-vote = Vote
+poll-mine = your choice
+poll-votes = { $count ->
+    [one] { $count } vote
+   *[other] { $count } votes
+}
+poll-voters = { $count ->
+    [0] Nobody has voted yet
+    [one] { $count } person voted
+   *[other] { $count } people voted
+}
+poll-ended = poll closed
+poll-ends = ends on { $date }
+# --- end polls ---

@@ -105,6 +105,7 @@ flash-account-approved = Le compte est validé : la personne peut se connecter.
 
 # --- Media ---
 flash-avatar-saved = Votre photo de profil est enregistrée.
+flash-voted = Votre vote est enregistré.
 # --- end media ---
 ## Compte (branche web)
 flash-email-changed = Votre adresse e-mail est changée.

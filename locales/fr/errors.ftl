@@ -49,6 +49,7 @@ taken-email = Un compte utilise déjà cette adresse e-mail.
 
 # --- Media ---
 invalid-avatar = Choisissez une image PNG, JPEG, GIF ou WebP qui ne soit pas trop lourde.
+invalid-choices = Ce vote n’est pas possible : le sondage est peut-être terminé, vous avez peut-être déjà voté, ou aucune réponse valable n’est choisie.
 # --- end media ---
 ## Compte et administration (branche web)
 invalid-email_password = Ce n’est pas le mot de passe du compte.

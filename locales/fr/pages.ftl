@@ -254,3 +254,22 @@ settings-delete-explained = La suppression est définitive : vos publications et
 settings-delete-password = Votre mot de passe, pour confirmer la suppression
 settings-delete-confirm = Je comprends que mon compte et son contenu seront supprimés définitivement.
 settings-delete-button = Supprimer définitivement mon compte
+
+# --- Polls ---
+poll-title = Sondage
+poll-choose-one = Choisissez une réponse
+poll-choose-many = Choisissez une ou plusieurs réponses
+poll-vote = Voter
+poll-mine = votre choix
+poll-votes = { $count ->
+    [one] { $count } voix
+   *[other] { $count } voix
+}
+poll-voters = { $count ->
+    [0] Personne n’a encore voté
+    [one] { $count } personne a voté
+   *[other] { $count } personnes ont voté
+}
+poll-ended = sondage terminé
+poll-ends = se termine le { $date }
+# --- end polls ---

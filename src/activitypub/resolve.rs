@@ -11,6 +11,7 @@ use crate::domain::actors::{self, Actor, ActorKind, RemoteActor};
 use crate::domain::communities;
 use crate::domain::content::{self, Incoming, Target};
 use crate::domain::media::RemoteMedia;
+use crate::domain::polls::RemotePoll;
 use crate::error::Error;
 use crate::web::AppState;
 
@@ -316,6 +317,9 @@ pub async fn incoming(
             .filter(|t| t.kind == "Hashtag")
             .filter_map(|t| crate::domain::tags::normalize(t.name.as_deref()?))
             .collect(),
+        poll: (object.kind == "Question")
+            .then(|| RemotePoll::from_object(&object.raw))
+            .flatten(),
     })
 }
 

@@ -340,33 +340,16 @@ pub async fn update_credentials(
     let avatar = params.file("avatar").map(<[u8]>::to_vec);
     let header = params.file("header").map(<[u8]>::to_vec);
     let body = run(&state, move |conn, config| {
-        // Text first, pictures last: whatever is refused, nothing changes.
-        let actor = crate::db::transaction(conn, |conn| {
-            let mut actor = account.actor.clone();
-            if display_name.is_some() || note.is_some() || fields.is_some() {
-                let current = profiles::of_actor(conn, actor.id)?;
-                let mut changes = profiles::ProfileChanges {
-                    display_name: display_name.unwrap_or_else(|| actor.display_name.clone()),
-                    summary: note.unwrap_or_else(|| actor.summary.clone()),
-                    structure: current.structure,
-                    job_title: current.job_title,
-                    territory: current.territory,
-                    skills: current.skills,
-                };
-                if let Some(fields) = &fields {
-                    profiles::apply_fields(&mut changes, fields)?;
-                }
-                actor = profiles::update(conn, config, &actor, &changes)?.0;
-            }
-            if avatar.is_some() || header.is_some() {
-                let pictures = profiles::Pictures {
-                    avatar: avatar.as_deref(),
-                    header: header.as_deref(),
-                };
-                actor = profiles::set_pictures(conn, config, &actor, pictures)?;
-            }
-            Ok::<_, crate::error::Error>(actor)
-        })?;
+        let changes = profiles::CredentialChanges {
+            display_name,
+            note,
+            fields,
+            pictures: profiles::Pictures {
+                avatar: avatar.as_deref(),
+                header: header.as_deref(),
+            },
+        };
+        let actor = profiles::update_credentials(conn, config, &account.actor, &changes)?;
         let facts = AccountFacts::load(conn, &[actor.id])?;
         Ok(entities::credential_account(
             config,

@@ -14,6 +14,7 @@ use crate::domain::follows::{Follow, FollowState};
 use crate::domain::media::Media;
 use crate::domain::notifications::Notification;
 use crate::domain::oauth::{App, IssuedToken};
+use crate::domain::polls::PollView;
 use crate::domain::profiles;
 use crate::domain::statuses::{AccountFacts, Status, StatusFacts};
 use crate::domain::text;
@@ -178,7 +179,7 @@ pub fn status(config: &Config, status: &Status, facts: &StatusFacts) -> Option<V
         }),
         "emojis": [],
         "card": null,
-        "poll": null,
+        "poll": facts.polls.get(&id).map(poll),
     }))
 }
 
@@ -250,6 +251,31 @@ fn reblog(config: &Config, status: &Status, booster: &Actor, facts: &StatusFacts
 /// A hashtag as statuses and searches show it.
 pub fn tag(config: &Config, name: &str) -> Value {
     json!({ "name": name, "url": text::tag_url(&config.base_url(), name) })
+}
+
+/// A poll as its viewer sees it; hidden totals stay hidden until the end.
+pub fn poll(view: &PollView) -> Value {
+    let expired = view.poll.expired();
+    let hidden = view.poll.hide_totals && !expired;
+    json!({
+        "id": view.poll.id.to_string(),
+        "expires_at": view.poll.expires_at.map(date),
+        "expired": expired,
+        "multiple": view.poll.multiple,
+        "votes_count": view.votes,
+        "voters_count": view.voters,
+        "voted": !view.own.is_empty(),
+        "own_votes": view.own,
+        "options": view
+            .options
+            .iter()
+            .map(|(title, votes)| json!({
+                "title": title,
+                "votes_count": if hidden { None } else { Some(votes) },
+            }))
+            .collect::<Vec<_>>(),
+        "emojis": [],
+    })
 }
 
 /// A page of statuses, in order.

@@ -20,6 +20,7 @@
 //! - `search.rs`: search v2 (accounts by handle, URL or name; statuses by
 //!   URL), resolving unknown ones through federation.
 //! - `media.rs`: uploading images and describing them.
+//! - `polls.rs`: reading a poll and voting.
 //! - `entities.rs`: every conversion from stored rows to Mastodon JSON.
 //! - `streaming.rs`: the WebSocket streams (user, notifications, public).
 //! - `rate_limit.rs`: requests per token or address, `429` past the limit.
@@ -48,6 +49,7 @@ mod lists;
 mod media;
 mod notifications;
 mod oauth;
+mod polls;
 mod rate_limit;
 mod search;
 mod statuses;
@@ -237,6 +239,8 @@ pub fn router() -> Router<AppState> {
         ("/api/v1/media", uploads(post(media::upload))),
         ("/api/v2/media", uploads(post(media::upload))),
         ("/api/v1/media/{id}", get(media::show).put(media::describe)),
+        ("/api/v1/polls/{id}", get(polls::show)),
+        ("/api/v1/polls/{id}/votes", post(polls::vote)),
         // --- end media ---
         // Timelines branch: reblogs, pins, hashtags, filters, streaming.
         ("/api/v1/statuses/{id}/reblog", post(statuses::reblog)),
@@ -480,6 +484,41 @@ impl Params {
             })
             .collect();
         (!items.is_empty()).then_some(items)
+    }
+
+    /// A list inside an object: `{"poll": {"options": [...]}}` in JSON,
+    /// `poll[options][]=…` in a form.
+    pub fn nested_list(&self, key: &str, inner: &str) -> Vec<String> {
+        match self.0.get(key) {
+            Some(Value::Object(map)) => match map.get(inner) {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => vec![],
+            },
+            _ => self.list(&format!("{key}[{inner}]")),
+        }
+    }
+
+    /// A boolean inside an object (`true`, `"true"`, `1`…), like [`Params::bool`].
+    pub fn nested_bool(&self, key: &str, inner: &str) -> Result<Option<bool>, ApiError> {
+        let text = match self.0.get(key) {
+            Some(Value::Object(map)) => match map.get(inner) {
+                Some(Value::Bool(b)) => Some(b.to_string()),
+                _ => self.nested_text(key, inner),
+            },
+            _ => self.nested_text(key, inner),
+        };
+        let mut one = Params::default();
+        if let Some(t) = text {
+            one.0.insert(inner.to_string(), Value::String(t));
+        }
+        one.bool(inner)
     }
 
     /// Whether a parameter was sent at all (`key` or `key[]`).

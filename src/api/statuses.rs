@@ -17,6 +17,7 @@ use crate::db::DbConn;
 use crate::domain::content::{self, Target};
 use crate::domain::media;
 use crate::domain::reblogs;
+use crate::domain::polls::NewPoll;
 use crate::domain::statuses::{self, NewStatus, Status, StatusFacts, Timeline};
 use crate::error::Error;
 use crate::web::AppState;
@@ -77,6 +78,7 @@ pub async fn create(
         in_reply_to: params.id("in_reply_to_id")?,
         language: params.text("language").filter(|l| !l.is_empty()),
         media_ids: media::parse_ids(&params.list("media_ids"))?,
+        poll: poll_of(&params)?,
     };
     if new.in_reply_to.is_none() {
         learn_mentioned(&state, &new.text).await;
@@ -95,6 +97,28 @@ pub async fn create(
     })
     .await?;
     Ok(Json(body).into_response())
+}
+
+/// The poll a new status carries: `poll[options][]`, `poll[expires_in]`,
+/// `poll[multiple]`, `poll[hide_totals]` (form or JSON object).
+fn poll_of(params: &Params) -> Result<Option<NewPoll>, ApiError> {
+    let options = params.nested_list("poll", "options");
+    if options.is_empty() {
+        return Ok(None);
+    }
+    let expires_in = match params.nested_text("poll", "expires_in") {
+        Some(t) => t
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| ApiError::invalid("poll", "expires_in must be a number of seconds"))?,
+        None => 24 * 3600,
+    };
+    Ok(Some(NewPoll {
+        options,
+        expires_in,
+        multiple: params.nested_bool("poll", "multiple")?.unwrap_or(false),
+        hide_totals: params.nested_bool("poll", "hide_totals")?.unwrap_or(false),
+    }))
 }
 
 pub async fn show(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult {
@@ -470,7 +494,7 @@ pub async fn history(
             "sensitive": false,
             "created_at": if at.is_null() { full["created_at"].clone() } else { at },
             "account": full["account"],
-            "poll": null,
+            "poll": full["poll"],
             "media_attachments": full["media_attachments"],
             "emojis": [],
         }]))

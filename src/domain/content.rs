@@ -11,6 +11,7 @@ use super::actors::{self as actors_dom, Actor};
 use super::communities::{self, Community, MembershipPolicy};
 use super::follows::{self, FollowState};
 use super::media::{self, RemoteMedia};
+use super::polls::{self, NewPoll, RemotePoll};
 use super::{tags, text};
 use crate::activitypub::{ids, objects};
 use crate::config::Config;
@@ -63,6 +64,14 @@ pub struct PostDraft {
     pub body: String,
     pub link: Option<String>,
     pub language: Option<String>,
+}
+
+/// What a member's message carries besides its text: images (their
+/// uploads, in order) and a poll.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras<'a> {
+    pub media_ids: &'a [i64],
+    pub poll: Option<&'a NewPoll>,
 }
 
 /// Something that can be liked, answered, edited or deleted.
@@ -310,17 +319,17 @@ pub fn create_post(
     community: Option<&Community>,
     draft: &PostDraft,
 ) -> Result<Post, Error> {
-    create_post_with_media(conn, config, author, community, draft, &[])
+    create_post_with(conn, config, author, community, draft, Extras::default())
 }
 
-/// A local member writes a post with images (their uploads, in order).
-pub fn create_post_with_media(
+/// A local member writes a post with images or a poll.
+pub fn create_post_with(
     conn: &mut DbConn,
     config: &Config,
     author: &Actor,
     community: Option<&Community>,
     draft: &PostDraft,
-    media_ids: &[i64],
+    extras: Extras,
 ) -> Result<Post, Error> {
     if !author.local {
         return Err(Error::Forbidden("only local members write here".into()));
@@ -352,11 +361,11 @@ pub fn create_post_with_media(
             .execute(conn)?;
         let post = post_by_id(conn, id)?;
         let target = Target::Post(post.clone());
-        media::attach(conn, author.id, &target, media_ids)?;
+        add_extras(conn, author, &target, extras)?;
         tags::index(conn, &target, &text::hashtags(&draft.body))?;
         let group = community.map(|c| &c.actor);
         let create = objects::post(&post, author, group, "Create", &ids::activity(config));
-        let create = with_media(conn, config, &target, create)?;
+        let create = decorate(conn, config, &target, create)?;
         distribute(
             conn,
             config,
@@ -381,17 +390,17 @@ pub fn create_comment(
     parent: &Target,
     body: &str,
 ) -> Result<Comment, Error> {
-    create_comment_with_media(conn, config, author, parent, body, &[])
+    create_comment_with(conn, config, author, parent, body, Extras::default())
 }
 
-/// A local member answers with images (their uploads, in order).
-pub fn create_comment_with_media(
+/// A local member answers with images or a poll.
+pub fn create_comment_with(
     conn: &mut DbConn,
     config: &Config,
     author: &Actor,
     parent: &Target,
     body: &str,
-    media_ids: &[i64],
+    extras: Extras,
 ) -> Result<Comment, Error> {
     if !author.local {
         return Err(Error::Forbidden("only local members write here".into()));
@@ -438,7 +447,7 @@ pub fn create_comment_with_media(
             .execute(conn)?;
         let comment = comment_by_id(conn, id)?;
         let target = Target::Comment(comment.clone());
-        media::attach(conn, author.id, &target, media_ids)?;
+        add_extras(conn, author, &target, extras)?;
         tags::index(conn, &target, &text::hashtags(&draft.body))?;
         let create = objects::comment(
             &comment,
@@ -451,7 +460,7 @@ pub fn create_comment_with_media(
             "Create",
             &ids::activity(config),
         );
-        let create = with_media(conn, config, &target, create)?;
+        let create = decorate(conn, config, &target, create)?;
         distribute(
             conn,
             config,
@@ -516,33 +525,59 @@ fn republish(
             )
         }
     };
-    with_media(conn, config, target, activity)
+    decorate(conn, config, target, activity)
 }
 
-/// Adds a target's images to its outgoing object (in an activity or
-/// alone) as `attachment`s, after any link it already has.
-pub fn with_media(
+/// Attaches the images and the poll of a new message.
+fn add_extras(
+    conn: &mut DbConn,
+    author: &Actor,
+    target: &Target,
+    extras: Extras,
+) -> Result<(), Error> {
+    if let Some(poll) = extras.poll {
+        if !extras.media_ids.is_empty() {
+            return Err(Error::invalid(
+                "poll",
+                "a status cannot have both images and a poll",
+            ));
+        }
+        polls::create(conn, target, poll)?;
+    }
+    media::attach(conn, author.id, target, extras.media_ids)
+}
+
+/// Adds a target's images (as `attachment`s, after any link it already
+/// has) and its poll (a `Note` becomes a `Question`) to its outgoing
+/// object, in an activity or alone.
+pub fn decorate(
     conn: &mut DbConn,
     config: &Config,
     target: &Target,
     mut value: Value,
 ) -> Result<Value, Error> {
     let images = media::of_target(conn, target)?;
-    if images.is_empty() {
-        return Ok(value);
-    }
+    let question = polls::question_fields(conn, target)?;
     let object = if value.get("object").is_some_and(Value::is_object) {
         &mut value["object"]
     } else {
         &mut value
     };
-    let mut items = match object["attachment"].take() {
-        Value::Array(items) => items,
-        Value::Null => vec![],
-        other => vec![other],
-    };
-    items.extend(images.iter().map(|m| media::activity_json(config, m)));
-    object["attachment"] = Value::Array(items);
+    if !images.is_empty() {
+        let mut items = match object["attachment"].take() {
+            Value::Array(items) => items,
+            Value::Null => vec![],
+            other => vec![other],
+        };
+        items.extend(images.iter().map(|m| media::activity_json(config, m)));
+        object["attachment"] = Value::Array(items);
+    }
+    if let (Some(fields), Value::Object(map)) = (question, object) {
+        if map.get("type").and_then(Value::as_str) == Some("Note") {
+            map.insert("type".into(), Value::String("Question".into()));
+        }
+        map.extend(fields);
+    }
     Ok(value)
 }
 
@@ -874,6 +909,8 @@ pub struct Incoming {
     pub images: Vec<RemoteMedia>,
     /// Its hashtags (`tag` entries of type `Hashtag`), normalised.
     pub tags: Vec<String>,
+    /// Its poll, when it is a `Question`.
+    pub poll: Option<RemotePoll>,
 }
 
 /// Whether remote content is wanted here: it belongs to a community of
@@ -960,6 +997,9 @@ pub fn receive(
     };
     media::attach_remote(conn, incoming.author.id, &inserted, &incoming.images)?;
     tags::index(conn, &inserted, &incoming.tags)?;
+    if let Some(poll) = &incoming.poll {
+        polls::attach_remote(conn, &inserted, poll)?;
+    }
     Ok(Some(inserted))
 }
 
@@ -972,6 +1012,11 @@ pub fn receive_update(conn: &mut DbConn, incoming: &Incoming) -> Result<bool, Er
     if target.author_id() != incoming.author.id {
         return Err(Error::Forbidden("only the author can edit this".into()));
     }
+    // A poll's counts change without the text: taken whatever `updated` says.
+    let counted = match &incoming.poll {
+        Some(poll) if !target.is_deleted() => polls::refresh_remote(conn, &target, poll)?,
+        _ => false,
+    };
     let html = text::sanitize(&incoming.html);
     let newer = |stored: Option<chrono::NaiveDateTime>| match (incoming.updated, stored) {
         (Some(new), Some(old)) => new > old,
@@ -1003,7 +1048,7 @@ pub fn receive_update(conn: &mut DbConn, incoming: &Incoming) -> Result<bool, Er
             tags::index(conn, &target, &incoming.tags)?;
             Ok(true)
         }
-        _ => Ok(false),
+        _ => Ok(counted),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod login_throttle;
 pub mod media;
 pub mod notifications;
 pub mod oauth;
+pub mod polls;
 pub mod profiles;
 pub mod reblogs;
 pub mod sessions;

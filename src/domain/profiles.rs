@@ -203,6 +203,54 @@ pub fn set_pictures(
     }
 }
 
+/// What a member changes from a Mastodon app: what is `None` stays;
+/// `fields` (name, value) replace the professional fields when given.
+#[derive(Debug, Clone, Default)]
+pub struct CredentialChanges<'a> {
+    pub display_name: Option<String>,
+    pub note: Option<String>,
+    pub fields: Option<Vec<(String, String)>>,
+    pub pictures: Pictures<'a>,
+}
+
+/// Applies a Mastodon app's changes in one go: the text first, the
+/// pictures last, so that whatever is refused, nothing changes.
+pub fn update_credentials(
+    conn: &mut DbConn,
+    config: &Config,
+    person: &Actor,
+    changes: &CredentialChanges,
+) -> Result<Actor, Error> {
+    crate::db::transaction(conn, |conn| {
+        let mut actor = person.clone();
+        if changes.display_name.is_some() || changes.note.is_some() || changes.fields.is_some() {
+            let current = of_actor(conn, actor.id)?;
+            let mut profile = ProfileChanges {
+                display_name: changes
+                    .display_name
+                    .clone()
+                    .unwrap_or_else(|| actor.display_name.clone()),
+                summary: changes
+                    .note
+                    .clone()
+                    .unwrap_or_else(|| actor.summary.clone()),
+                structure: current.structure,
+                job_title: current.job_title,
+                territory: current.territory,
+                skills: current.skills,
+            };
+            if let Some(fields) = &changes.fields {
+                apply_fields(&mut profile, fields)?;
+            }
+            actor = update(conn, config, &actor, &profile)?.0;
+        }
+        if changes.pictures.avatar.is_some() || changes.pictures.header.is_some() {
+            actor = set_pictures(conn, config, &actor, changes.pictures)?;
+        }
+        Ok(actor)
+    })
+}
+
 /// A member's profile fields as Mastodon shows them: (name, value) for
 /// each professional field filled in, named as they federate.
 pub fn fields(profile: &Profile) -> Vec<(&'static str, &str)> {

@@ -26,6 +26,7 @@ use super::actors::{self, Actor, ActorKind};
 use super::communities::{self, Community};
 use super::content::{self, Comment, Post, PostDraft, Target};
 use super::media::{self, Media};
+use super::polls::{self, NewPoll, PollView};
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::Error;
@@ -342,6 +343,7 @@ pub struct NewStatus {
     pub language: Option<String>,
     /// Uploads of the author to attach, in order.
     pub media_ids: Vec<i64>,
+    pub poll: Option<NewPoll>,
 }
 
 /// Writes a status: an answer becomes a comment; otherwise a status that
@@ -370,18 +372,22 @@ pub fn create(
                 return Ok(existing);
             }
         }
+        let extras = content::Extras {
+            media_ids: &new.media_ids,
+            poll: new.poll.as_ref(),
+        };
         let target = match new.in_reply_to {
             Some(parent_id) => {
                 let parent = by_id(conn, parent_id).map_err(|_| {
                     Error::invalid("in_reply_to_id", "the status answered does not exist")
                 })?;
-                Target::Comment(content::create_comment_with_media(
+                Target::Comment(content::create_comment_with(
                     conn,
                     config,
                     &author.actor,
                     &parent.target,
                     text,
-                    &new.media_ids,
+                    extras,
                 )?)
             }
             None => {
@@ -396,13 +402,13 @@ pub fn create(
                     link: None,
                     language: new.language.clone(),
                 };
-                Target::Post(content::create_post_with_media(
+                Target::Post(content::create_post_with(
                     conn,
                     config,
                     &author.actor,
                     community.as_ref(),
                     &draft,
-                    &new.media_ids,
+                    extras,
                 )?)
             }
         };
@@ -649,6 +655,8 @@ pub struct StatusFacts {
     pub in_reply_to: HashMap<i64, (i64, i64)>,
     /// Attachments of each status, in order.
     pub media: HashMap<i64, Vec<Media>>,
+    /// Polls of statuses, as the viewer sees them.
+    pub polls: HashMap<i64, PollView>,
     pub accounts: AccountFacts,
     /// The status each reblog of the page boosts, by reblog id.
     pub originals: HashMap<i64, Status>,
@@ -760,6 +768,7 @@ impl StatusFacts {
             .filter_map(|(id, n)| Some((id?, n)))
             .collect();
         facts.media = media::of_statuses(conn, &ids)?;
+        facts.polls = polls::views(conn, &ids, viewer)?;
 
         let likes_of_posts = likes::table
             .filter(likes::post_id.eq_any(&post_ids))

@@ -367,7 +367,7 @@ pub async fn object(
                     )
                 }
             };
-            let doc = content::with_media(conn, &config, &target, doc)?;
+            let doc = content::decorate(conn, &config, &target, doc)?;
             Ok((target, doc))
         })
         .await;

@@ -31,6 +31,7 @@ mod media_files;
 mod notification_pages;
 pub mod page;
 mod pages;
+mod poll_pages;
 mod post_pages;
 pub mod security;
 pub mod session;
@@ -126,6 +127,7 @@ pub fn router(state: AppState) -> Router {
             "/settings/avatar",
             post(avatar_pages::upload).layer(DefaultBodyLimit::disable()),
         )
+        .route("/post/{id}/vote", post(poll_pages::vote))
         // --- end media ---
         // Feeds (web branch).
         .route("/post/{id}/c/{comment}", get(post_pages::sub_thread))

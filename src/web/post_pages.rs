@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::community_pages::{ComposePage, PostForm, POST_LANGUAGES};
 use super::page::{redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted};
+use super::poll_pages::{self, ShownPoll};
 use super::{status_of, AppState};
 use crate::domain::actors::{self, Actor};
 use crate::domain::communities::{self, Community};
@@ -88,6 +89,7 @@ struct PostPage {
     page: PageContext,
     post: Post,
     images: Vec<ShownImage>,
+    poll: Option<ShownPoll>,
     author: Actor,
     community: Option<Community>,
     likes: ThreadLikes,
@@ -131,6 +133,7 @@ pub async fn show(
                     height: m.height,
                 })
                 .collect();
+            let poll = poll_pages::of_post(conn, &post, reader.map(|r| r.0))?;
             let community = content::community_of(conn, &Target::Post(post.clone()))?;
             let thread = content::thread(conn, post.id)?;
             let comments: Vec<Comment> = thread.iter().map(|(c, _)| c.clone()).collect();
@@ -149,11 +152,19 @@ pub async fn show(
                 None => actors::by_id(conn, post.author_id)?,
             };
             Ok((
-                post, images, author, community, thread, authors, likes, moderates,
+                post,
+                (images, poll),
+                author,
+                community,
+                thread,
+                authors,
+                likes,
+                moderates,
             ))
         })
         .await;
-    let (post, images, author, community, thread, authors, likes, moderates) = match loaded {
+    let (post, (images, poll), author, community, thread, authors, likes, moderates) = match loaded
+    {
         Ok(l) => l,
         Err(e) => return ErrorPage::from_error(&page, &e),
     };
@@ -225,6 +236,7 @@ pub async fn show(
         page,
         post,
         images,
+        poll,
         author,
         community,
         likes,

@@ -1,6 +1,8 @@
-//! `Create` and `Update` of posts and comments (and `Update` of actors).
+//! `Create` and `Update` of posts and comments (and `Update` of actors),
+//! and votes on our polls.
 
 use super::*;
+use crate::domain::polls;
 
 /// The object of a Create/Update: embedded, or fetched when given by id.
 /// An embedded copy is believed only from the host that holds the object
@@ -32,6 +34,16 @@ pub(super) async fn object_of(
     IncomingObject::from_json(&doc).map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.0))
 }
 
+/// A vote: a `Create` of a `Note` with a `name` (the option) and no
+/// content, in reply to a `Question`. Returns (question id, option).
+fn vote_of(activity: &IncomingActivity, object: &IncomingObject) -> Option<(String, String)> {
+    let content = object.content.as_deref().unwrap_or_default();
+    let blank = crate::domain::text::plain_text(content).trim().is_empty();
+    (activity.kind == "Create" && object.kind == "Note" && blank)
+        .then(|| Some((object.in_reply_to.clone()?, object.name.clone()?)))
+        .flatten()
+}
+
 pub(super) async fn create_or_update(
     state: &AppState,
     activity: &IncomingActivity,
@@ -61,6 +73,25 @@ pub(super) async fn create_or_update(
             StatusCode::FORBIDDEN,
             "the object is attributed to someone else than the activity's actor",
         ));
+    }
+    if let Some((question, name)) = vote_of(activity, &object) {
+        // A vote on a poll of ours (Mastodon's way): counted, not stored as a comment.
+        let is_ours = {
+            let question = question.clone();
+            state
+                .db
+                .run(move |conn| polls::local_poll(conn, &question))
+                .await?
+                .is_some()
+        };
+        if is_ours {
+            let voter = actor.clone();
+            return commit(state, activity, actor, via, move |conn| {
+                polls::receive_vote(conn, &question, &voter, &name)?;
+                Ok(None)
+            })
+            .await;
+        }
     }
     let incoming = resolve::incoming(state, &object, 0, Some(actor)).await?;
     let (is_update, vouched) = (activity.kind == "Update", via.is_some());
