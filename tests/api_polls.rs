@@ -266,6 +266,24 @@ async fn a_vote_from_another_instance_reaches_the_author() {
             == 1
     })
     .await;
+    // Another vote on alpha: its new counts reach beta (Update{Question}).
+    let (carol, _) = Api::user(&alpha, "carol", "read write").await;
+    let a = carol
+        .post(
+            &format!("/api/v1/polls/{poll_here}/votes"),
+            json!({"choices": ["1"]}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    eventually("the new counts reach beta", || async {
+        let poll = bob.get(&format!("/api/v1/polls/{poll_there}")).await.body;
+        poll["options"][1]["votes_count"] == 1 && poll["voters_count"] == 2
+    })
+    .await;
+    let poll = bob.get(&format!("/api/v1/polls/{poll_there}")).await.body;
+    assert_eq!(poll["options"][0]["votes_count"], 1);
+    assert_eq!(poll["own_votes"], json!([0]));
+
     // Counted as a vote, not as an answer.
     let post_id = alice.get("/api/v1/timelines/home").await.body[0]["id"]
         .as_str()
@@ -273,5 +291,5 @@ async fn a_vote_from_another_instance_reaches_the_author() {
         .to_string();
     let a = alice.get(&format!("/api/v1/statuses/{post_id}")).await;
     assert_eq!(a.body["replies_count"], 0);
-    assert_eq!(a.body["poll"]["voters_count"], 1);
+    assert_eq!(a.body["poll"]["voters_count"], 2);
 }

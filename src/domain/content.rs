@@ -646,20 +646,31 @@ pub fn edit_with_media(
             Target::Comment(c) => &c.source,
         };
         tags::index(conn, &updated, &text::hashtags(source))?;
-        let update = republish(conn, config, &updated, "Update")?;
-        let community = community_of(conn, &updated)?;
-        let key = order_key(conn, &updated)?;
-        distribute(
-            conn,
-            config,
-            by,
-            community.as_ref(),
-            &update,
-            &key,
-            Reach::default(),
-        )?;
+        send_update(conn, config, by, &updated)?;
         Ok(updated)
     })
+}
+
+/// Sends the current state of a post or comment of `author`'s again
+/// (`Update`): after an edit, or when its poll's counts change.
+pub fn send_update(
+    conn: &mut DbConn,
+    config: &Config,
+    author: &Actor,
+    target: &Target,
+) -> Result<(), Error> {
+    let update = republish(conn, config, target, "Update")?;
+    let community = community_of(conn, target)?;
+    let key = order_key(conn, target)?;
+    distribute(
+        conn,
+        config,
+        author,
+        community.as_ref(),
+        &update,
+        &key,
+        Reach::default(),
+    )
 }
 
 /// The author (or a moderator of its community) deletes a post or comment:

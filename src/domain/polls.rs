@@ -6,7 +6,8 @@
 //! a `Question` (`oneOf`/`anyOf` with `replies.totalItems`, `endTime`); a
 //! vote on a poll of another instance goes to its author as a `Note` whose
 //! `name` is the option, in reply to the `Question`; votes arriving here
-//! are counted, and the counts of a remote poll follow its `Update`s.
+//! are counted; each vote on our poll sends its new counts (`Update`), and
+//! the counts of a remote poll follow its `Update`s.
 
 use std::collections::HashMap;
 
@@ -313,9 +314,19 @@ pub fn vote(
         }
         if poll.is_remote() {
             send_votes(conn, config, voter, poll, &choices, &titles)?;
+        } else {
+            send_counts(conn, config, poll)?;
         }
         Ok(())
     })
+}
+
+/// Our poll's new counts go out to those who hold it (`Update` of the
+/// `Question`).
+fn send_counts(conn: &mut DbConn, config: &Config, poll: &Poll) -> Result<(), Error> {
+    let status = super::statuses::by_id(conn, poll.status_id)?;
+    let author = actors::by_id(conn, status.row.author_id)?;
+    content::send_update(conn, config, &author, &status.target)
 }
 
 /// A vote on a remote poll: counted here at once (the origin's next
@@ -367,6 +378,7 @@ fn send_votes(
 /// (`false`).
 pub fn receive_vote(
     conn: &mut DbConn,
+    config: &Config,
     question: &str,
     voter: &Actor,
     name: &str,
@@ -402,6 +414,7 @@ pub fn receive_vote(
             poll_votes::created_at.eq(super::now()),
         ))
         .execute(conn)?;
+    send_counts(conn, config, &poll)?;
     Ok(true)
 }
 

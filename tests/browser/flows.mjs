@@ -154,6 +154,25 @@ try {
       await shot(page, `${scheme}-${name}`);
     }
 
+    // --- Media and polls: an avatar through the settings form, a poll
+    // written from a Mastodon app (password grant), both audited.
+    await page.goto(BASE + '/settings');
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await page.setInputFiles('#avatar', { name: 'lea.png', mimeType: 'image/png', buffer: png });
+    await page.click('form[action="/settings/avatar"] button[type=submit]');
+    check((await page.textContent('.flash')).includes('photo de profil est enregistrée'), `${scheme}: avatar saved`);
+    await audit(page, `${scheme} member settings with avatar`);
+    const app = await (await fetch(BASE + '/api/v1/apps', { method: 'POST', body: new URLSearchParams({ client_name: 'flows', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes: 'read write' }) })).json();
+    const token = await (await fetch(BASE + '/oauth/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: app.client_id, client_secret: app.client_secret, username: user, password: 'un mot de passe', scope: 'read write' }) })).json();
+    const status = await (await fetch(BASE + '/api/v1/statuses', { method: 'POST', headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'Quel jour pour la réunion ?', poll: { options: ['Mardi', 'Jeudi'], expires_in: 3600 } }) })).json();
+    await page.goto(status.uri);
+    await page.check('input[name=choice][value="1"]');
+    await page.click('#poll button[type=submit]');
+    check((await page.textContent('.flash')).includes('vote est enregistré'), `${scheme}: voted`);
+    await audit(page, `${scheme} member post with poll and avatar`);
+    await shot(page, `${scheme}-poll`);
+    // --- end media and polls ---
+
     // English, from the account's settings.
     await page.goto(BASE + '/settings');
     await page.selectOption('#locale', 'en');

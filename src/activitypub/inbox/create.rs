@@ -85,9 +85,9 @@ pub(super) async fn create_or_update(
                 .is_some()
         };
         if is_ours {
-            let voter = actor.clone();
+            let (voter, config) = (actor.clone(), state.config.clone());
             return commit(state, activity, actor, via, move |conn| {
-                polls::receive_vote(conn, &question, &voter, &name)?;
+                polls::receive_vote(conn, &config, &question, &voter, &name)?;
                 Ok(None)
             })
             .await;
