@@ -20,7 +20,9 @@
 //! - `search.rs`: search v2 (accounts by handle, URL or name; statuses by
 //!   URL), resolving unknown ones through federation.
 //! - `entities.rs`: every conversion from stored rows to Mastodon JSON.
-//! - `streaming.rs`: the WebSocket streams (user, notifications, public).
+//! - `streaming.rs`: the streams (user, notifications, public, hashtag,
+//!   list) over WebSocket and as server-sent events.
+//! - `tags.rs`: the tag timeline and the tag entity.
 //! - `rate_limit.rs`: requests per token or address, `429` past the limit.
 
 use std::sync::Arc;
@@ -244,6 +246,26 @@ pub fn router() -> Router<AppState> {
             get(tags::timeline_of_tag),
         ),
         ("/api/v1/tags/{name}", get(tags::show)),
+        ("/api/v1/streaming/user", get(streaming::server_sent)),
+        (
+            "/api/v1/streaming/user/notification",
+            get(streaming::server_sent),
+        ),
+        ("/api/v1/streaming/public", get(streaming::server_sent)),
+        (
+            "/api/v1/streaming/public/local",
+            get(streaming::server_sent),
+        ),
+        (
+            "/api/v1/streaming/public/remote",
+            get(streaming::server_sent),
+        ),
+        ("/api/v1/streaming/hashtag", get(streaming::server_sent)),
+        (
+            "/api/v1/streaming/hashtag/local",
+            get(streaming::server_sent),
+        ),
+        ("/api/v1/streaming/list", get(streaming::server_sent)),
     ];
     let limiter = Arc::new(rate_limit::RateLimiter::default());
     routes
