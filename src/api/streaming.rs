@@ -10,12 +10,15 @@
 //! One poller per server reads what arrived in the database every 50 ms
 //! (new statuses, notifications, deletions and edits, whichever door they
 //! came through) and broadcasts it; each connection, whatever its
-//! transport, turns it into the events its streams show, as its viewer
-//! sees them ([`events_for`]). The poller runs only while someone listens.
+//! transport, turns it into the events its streams show ([`events_for`]):
+//! the user and list streams as their viewer sees them, the public and
+//! hashtag streams as anyone does (as Mastodon renders them), made once
+//! per arrival and shared by every connection listening to the same
+//! stream. The poller runs only while someone listens.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -51,7 +54,13 @@ pub struct Arrivals {
     upto: i64,
     notifications: Vec<Notification>,
     changes: Vec<StatusChange>,
+    /// The events of streams that show the same to everyone, made by the
+    /// first connection that needs them.
+    shared: std::sync::Mutex<HashMap<Stream, SharedEvents>>,
 }
+
+/// The events of a shared stream, made once (the others wait for them).
+type SharedEvents = Arc<OnceLock<Result<Vec<Value>, String>>>;
 
 /// The server's fan-out point.
 pub struct Hub {
@@ -133,6 +142,7 @@ async fn poll(hub: Arc<Hub>, db: Db, cursors: (i64, i64, i64)) {
             upto: newest.max(status_cursor),
             notifications: arrived,
             changes,
+            shared: Default::default(),
         };
         status_cursor = arrivals.upto;
         let _ = hub.sender.send(Arc::new(arrivals));
@@ -144,7 +154,7 @@ pub async fn health() -> Response {
 }
 
 /// A stream a client listens to.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Stream {
     User,
     UserNotification,
@@ -162,6 +172,11 @@ enum Stream {
 const STREAM_TAG_MAX: usize = 400;
 
 impl Stream {
+    /// Whether it shows the same to everyone.
+    fn shared(&self) -> bool {
+        matches!(self, Stream::Public(_) | Stream::Hashtag { .. })
+    }
+
     /// The `stream` of its events: its name, and its tag or list.
     fn names(&self) -> Value {
         match self {
@@ -493,52 +508,32 @@ async fn events_for(
     if streams.is_empty() {
         return Ok(vec![]);
     }
+    if let Some(made) = already_made(streams, &arrivals) {
+        return Ok(made);
+    }
     let viewer = grant.and_then(|g| g.account.as_ref()).map(|a| a.actor.id);
     let streams = streams.clone();
     run(state, move |conn, config| {
-        let page = Page {
-            since_id: Some(arrivals.after),
-            max_id: Some(arrivals.upto + 1),
-            min_id: None,
-            limit: (arrivals.upto - arrivals.after).clamp(1, 1000),
-        };
         let mut events = Vec::new();
         for stream in &streams {
-            let timeline = stream.timeline(conn, viewer)?;
-            if let Some(timeline) = timeline.filter(|_| arrivals.upto > arrivals.after) {
-                let mut list = statuses::timeline(conn, timeline, &page)?;
-                list.reverse();
-                let facts = StatusFacts::load(conn, &list, viewer)?;
-                for status in &list {
-                    if let Some(value) = entities::status(config, status, &facts) {
-                        events.push(event(stream, "update", value.to_string()));
-                    }
+            if stream.shared() {
+                let cell = arrivals
+                    .shared
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .entry(stream.clone())
+                    .or_default()
+                    .clone();
+                let made = cell.get_or_init(|| {
+                    status_events(conn, config, stream, None, &arrivals).map_err(|e| e.to_string())
+                });
+                match made {
+                    Ok(made) => events.extend(made.iter().cloned()),
+                    Err(e) => return Err(Error::Internal(e.clone())),
                 }
+                continue;
             }
-            for change in &arrivals.changes {
-                match (change.kind.as_str(), timeline) {
-                    // Ids are no secret: every status stream hears of deletions.
-                    ("delete", Some(_)) => {
-                        events.push(event(stream, "delete", change.status_id.to_string()))
-                    }
-                    ("update", Some(timeline)) => {
-                        let only = Page {
-                            since_id: Some(change.status_id - 1),
-                            max_id: Some(change.status_id + 1),
-                            min_id: None,
-                            limit: 1,
-                        };
-                        let shown = statuses::timeline(conn, timeline, &only)?;
-                        let facts = StatusFacts::load(conn, &shown, viewer)?;
-                        for status in &shown {
-                            if let Some(value) = entities::status(config, status, &facts) {
-                                events.push(event(stream, "status.update", value.to_string()));
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            events.extend(status_events(conn, config, stream, viewer, &arrivals)?);
             let notified = matches!(stream, Stream::User | Stream::UserNotification);
             if let (true, Some(me)) = (notified, viewer) {
                 let mine: Vec<Notification> = arrivals
@@ -557,4 +552,70 @@ async fn events_for(
         Ok(events)
     })
     .await
+}
+
+/// The events of shared streams only, when all are made already: no
+/// trip to the database.
+fn already_made(streams: &BTreeSet<Stream>, arrivals: &Arrivals) -> Option<Vec<Value>> {
+    let shared = arrivals.shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut events = Vec::new();
+    for stream in streams {
+        match shared.get(stream)?.get()? {
+            Ok(made) if stream.shared() => events.extend(made.iter().cloned()),
+            _ => return None,
+        }
+    }
+    Some(events)
+}
+
+/// A stream's events about statuses (new, deleted, edited), as `viewer`
+/// sees them.
+fn status_events(
+    conn: &mut crate::db::DbConn,
+    config: &crate::config::Config,
+    stream: &Stream,
+    viewer: Option<i64>,
+    arrivals: &Arrivals,
+) -> Result<Vec<Value>, Error> {
+    let mut events = Vec::new();
+    let Some(timeline) = stream.timeline(conn, viewer)? else {
+        return Ok(events);
+    };
+    if arrivals.upto > arrivals.after {
+        let page = Page {
+            since_id: Some(arrivals.after),
+            max_id: Some(arrivals.upto + 1),
+            min_id: None,
+            limit: (arrivals.upto - arrivals.after).clamp(1, 1000),
+        };
+        let mut list = statuses::timeline(conn, timeline, &page)?;
+        list.reverse();
+        let facts = StatusFacts::load(conn, &list, viewer)?;
+        for status in &list {
+            if let Some(value) = entities::status(config, status, &facts) {
+                events.push(event(stream, "update", value.to_string()));
+            }
+        }
+    }
+    for change in &arrivals.changes {
+        if change.kind == "delete" {
+            // Ids are no secret: every status stream hears of deletions.
+            events.push(event(stream, "delete", change.status_id.to_string()));
+            continue;
+        }
+        let only = Page {
+            since_id: Some(change.status_id - 1),
+            max_id: Some(change.status_id + 1),
+            min_id: None,
+            limit: 1,
+        };
+        let shown = statuses::timeline(conn, timeline, &only)?;
+        let facts = StatusFacts::load(conn, &shown, viewer)?;
+        for status in &shown {
+            if let Some(value) = entities::status(config, status, &facts) {
+                events.push(event(stream, "status.update", value.to_string()));
+            }
+        }
+    }
+    Ok(events)
 }
