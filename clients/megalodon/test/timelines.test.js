@@ -1,6 +1,8 @@
 // megalodon against a running Récolte: reblogs (boost, who boosted, take
-// it back), the tag timeline with pagination, and a hashtag stream.
-// Started by ../run, which provides RECOLTE_BASE and the accounts.
+// it back), the tag timeline with pagination, a hashtag stream, and a
+// community of a second instance followed from home.
+// Started by ../run, which provides RECOLTE_BASE, RECOLTE_SECOND_BASE and
+// the accounts.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { logIn } from './session.js'
@@ -49,4 +51,37 @@ test('tag timeline with pagination, and a hashtag stream', async () => {
   const live = await alice.client.postStatus(`En direct #${tag}`)
   assert.equal((await updated).id, live.data.id)
   stream.stop()
+})
+
+// Checks until `check` holds, at most 20 s.
+async function eventually (what, check) {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  assert.fail(`timed out waiting until ${what}`)
+}
+
+test('follow a community on a second instance and see its posts arrive in home', async () => {
+  const SECOND = process.env.RECOLTE_SECOND_BASE
+  const alice = await logIn('alice')
+  const handle = `!quartier@${new URL(SECOND).host}`
+  const found = await alice.client.search(handle, { type: 'accounts', resolve: true })
+  const community = found.data.accounts[0]
+  assert.equal(community.group, true)
+  await alice.client.followAccount(community.id)
+  await eventually('the community accepts alice', async () =>
+    (await alice.client.getRelationship(community.id)).data.following === true)
+
+  const dora = await logIn('dora', SECOND)
+  const posted = await dora.client.postStatus('@quartier Fête des voisins\nVendredi soir, cour de l’école.')
+  const uri = posted.data.uri
+  await eventually('the post arrives in alice\'s home', async () => {
+    const home = await alice.client.getHomeTimeline({ limit: 20 })
+    return home.data.some(s => s.reblog && s.reblog.uri === uri)
+  })
+  const home = await alice.client.getHomeTimeline({ limit: 20 })
+  const shown = home.data.find(s => s.reblog && s.reblog.uri === uri)
+  assert.equal(shown.account.id, community.id)
+  assert.equal(shown.reblog.account.acct, `dora@${new URL(SECOND).host}`)
 })
