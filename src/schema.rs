@@ -427,4 +427,12 @@ diesel::table! {
 diesel::joinable!(status_tags -> tags (tag_id));
 diesel::joinable!(status_tags -> statuses (status_id));
 
+diesel::table! {
+    status_events (id) {
+        id -> BigInt,
+        status_id -> BigInt,
+        kind -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(tags, status_tags, statuses);

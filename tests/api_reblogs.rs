@@ -6,7 +6,7 @@
 //! `Announce` from elsewhere stored as a boost; a community's posts shown
 //! in its followers' home as the community's reblogs, never in public
 //! timelines. And pins: one's own statuses, at most five, listed with
-//! `pinned=true`.
+//! `pinned=true` and in the actor's `featured` collection.
 
 mod api_common;
 mod common;
@@ -404,4 +404,19 @@ async fn own_statuses_are_pinned_up_to_five() {
         a.body["configuration"]["accounts"]["max_pinned_statuses"],
         5
     );
+
+    // Other servers read them in the actor's `featured` collection.
+    let (status, actor) = inst.get_json("/u/alice", "application/activity+json").await;
+    assert_eq!(status, 200);
+    let featured = actor["featured"].as_str().unwrap().to_string();
+    assert!(featured.ends_with("/u/alice/featured"), "{featured}");
+    let (status, collection) = inst
+        .get_json("/u/alice/featured", "application/activity+json")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(collection["type"], "OrderedCollection");
+    assert_eq!(collection["totalItems"], 5);
+    let newest = alice.get(&format!("/api/v1/statuses/{}", made[5])).await;
+    assert_eq!(collection["orderedItems"][0]["id"], newest.body["uri"]);
+    assert_eq!(collection["orderedItems"][0]["type"], "Note");
 }

@@ -1,7 +1,8 @@
-//! Streaming of the Mastodon API over WebSocket on a real server: the
-//! user stream gets home statuses and notifications, public streams get
-//! what everyone sees, subscriptions change by message, and streams that
-//! need a user refuse others.
+//! Streaming of the Mastodon API over WebSocket and server-sent events on
+//! a real server: the user stream gets home statuses and notifications,
+//! public streams get what everyone sees, hashtag and list streams what
+//! they select, deletions and edits follow; subscriptions change by
+//! message, and streams that need a user refuse others.
 
 mod api_common;
 mod common;
@@ -117,10 +118,7 @@ async fn user_and_public_streams_send_updates_and_notifications() {
         ))
         .await
         .unwrap();
-    assert_eq!(
-        next_error(&mut public).await,
-        "Unknown stream type: hashtag"
-    );
+    assert_eq!(next_error(&mut public).await, "No tag for stream provided");
     public
         .send(Message::Text(
             json!({"type": "subscribe", "stream": "user"})
@@ -169,4 +167,209 @@ async fn streams_check_their_token() {
         400
     );
     assert_eq!(refused("stream=direct".into()).await, 400);
+}
+
+#[tokio::test]
+async fn hashtag_and_list_streams_with_deletions_and_edits() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read write follow").await;
+    let (bob, bob_id) = Api::user(&inst, "bob", "read write").await;
+    let (carol, _) = Api::user(&inst, "carol", "read write").await;
+    alice
+        .post(&format!("/api/v1/accounts/{bob_id}/follow"), json!({}))
+        .await;
+    let list = alice
+        .post("/api/v1/lists", json!({"title": "Voisins"}))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let a = alice
+        .post(
+            &format!("/api/v1/lists/{list}/accounts"),
+            json!({"account_ids": [bob_id]}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+
+    let mut tag = connect(&inst, "stream=hashtag&tag=V%C3%A9lo").await;
+    let mut listed = connect(
+        &inst,
+        &format!("stream=list&list={list}&access_token={}", alice.token),
+    )
+    .await;
+    // Another's list is refused.
+    let url = format!(
+        "ws://{}/api/v1/streaming?stream=list&list={list}&access_token={}",
+        inst.domain, carol.token
+    );
+    assert!(tokio_tungstenite::connect_async(url).await.is_err());
+
+    let untagged = carol.status("Rien à voir").await;
+    let tagged = carol.status("Sortie #vélo dimanche").await;
+    let event = next_event(&mut tag).await;
+    assert_eq!(event["stream"], json!(["hashtag", "Vélo"]));
+    assert_eq!(event["event"], "update");
+    assert_eq!(payload(&event)["id"], tagged);
+    assert_ne!(payload(&event)["id"], untagged);
+
+    let from_bob = bob.status("Pour la liste").await;
+    let event = next_event(&mut listed).await;
+    assert_eq!(event["stream"], json!(["list", list]));
+    assert_eq!(payload(&event)["id"], from_bob);
+
+    // An edit: status.update where the status shows.
+    let a = inst
+        .client
+        .put(inst.url(&format!("/api/v1/statuses/{tagged}")))
+        .bearer_auth(&carol.token)
+        .json(&json!({"status": "Sortie #vélo samedi"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(a.status(), 200);
+    let event = next_event(&mut tag).await;
+    assert_eq!(event["event"], "status.update");
+    assert_eq!(payload(&event)["content"], format!(
+        "<p>Sortie <a href=\"{}/tags/v%C3%A9lo\" rel=\"nofollow noopener noreferrer\">#vélo</a> samedi</p>\n",
+        inst.url("")
+    ));
+
+    // A deletion: its id, as plain text.
+    let a = inst
+        .client
+        .delete(inst.url(&format!("/api/v1/statuses/{tagged}")))
+        .bearer_auth(&carol.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(a.status(), 200);
+    let event = next_event(&mut tag).await;
+    assert_eq!(event["event"], "delete");
+    assert_eq!(event["payload"], tagged.as_str());
+
+    // Subscribing to a hashtag by message.
+    listed
+        .send(Message::Text(
+            json!({"type": "subscribe", "stream": "hashtag:local", "tag": "compost"})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let composted = carol.status("Le #compost est prêt").await;
+    // The list stream heard of the deletion too (ids are told to all).
+    let event = next_event(&mut listed).await;
+    assert_eq!(
+        (event["event"].as_str(), event["payload"].as_str()),
+        (Some("delete"), Some(tagged.as_str()))
+    );
+    let event = next_event(&mut listed).await;
+    assert_eq!(event["stream"], json!(["hashtag:local", "compost"]));
+    assert_eq!(payload(&event)["id"], composted);
+}
+
+/// Reads server-sent events until `count` have come (10 s at most):
+/// (event, data) pairs, keep-alive comments left out.
+async fn sse_events(response: &mut reqwest::Response, count: usize) -> Vec<(String, String)> {
+    let mut text = String::new();
+    let mut events = Vec::new();
+    while events.len() < count {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), response.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .expect("the stream is open");
+        text.push_str(std::str::from_utf8(&chunk).unwrap());
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|l| l.strip_prefix(&format!("{name}:")))
+                    .map(|v| v.trim_start().to_string())
+            };
+            if let (Some(event), Some(data)) = (field("event"), field("data")) {
+                events.push((event, data));
+            }
+        }
+    }
+    events
+}
+
+#[tokio::test]
+async fn server_sent_events_share_the_streams() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read write").await;
+    let (bob, _) = Api::user(&inst, "bob", "read write").await;
+
+    let open = |path: &str, token: Option<&str>| {
+        let mut request = inst.client.get(inst.url(path));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        request.send()
+    };
+    let mut public = open("/api/v1/streaming/public/local", None).await.unwrap();
+    assert_eq!(public.status(), 200);
+    assert!(public.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let mut tag = open("/api/v1/streaming/hashtag?tag=jardin", None)
+        .await
+        .unwrap();
+    let mut user = open("/api/v1/streaming/user", Some(&alice.token))
+        .await
+        .unwrap();
+    assert_eq!(user.status(), 200);
+    // Refusals: no token for the user stream, no tag, unknown list.
+    assert_eq!(
+        open("/api/v1/streaming/user", None).await.unwrap().status(),
+        401
+    );
+    assert_eq!(
+        open("/api/v1/streaming/hashtag", None)
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        open("/api/v1/streaming/list?list=999", Some(&alice.token))
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+
+    let mine = alice.status("Le #jardin partagé").await;
+    let other = bob.status("Bonjour").await;
+    let got = sse_events(&mut public, 2).await;
+    assert_eq!(got[0].0, "update");
+    let first: Value = serde_json::from_str(&got[0].1).unwrap();
+    let second: Value = serde_json::from_str(&got[1].1).unwrap();
+    assert_eq!(
+        (first["id"].as_str(), second["id"].as_str()),
+        (Some(mine.as_str()), Some(other.as_str()))
+    );
+    let got = sse_events(&mut tag, 1).await;
+    let shown: Value = serde_json::from_str(&got[0].1).unwrap();
+    assert_eq!(shown["id"], mine.as_str());
+    let got = sse_events(&mut user, 1).await;
+    let shown: Value = serde_json::from_str(&got[0].1).unwrap();
+    assert_eq!(shown["id"], mine.as_str());
+
+    let a = inst
+        .client
+        .delete(inst.url(&format!("/api/v1/statuses/{mine}")))
+        .bearer_auth(&alice.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(a.status(), 200);
+    let got = sse_events(&mut tag, 1).await;
+    assert_eq!(got[0], ("delete".to_string(), mine.clone()));
 }

@@ -130,6 +130,7 @@ async fn remote_content(
                 updated: None,
                 images: Vec::new(),
                 tags: Vec::new(),
+                poll: None,
             };
             Ok(match content::receive(conn, &incoming, true)?.unwrap() {
                 Target::Post(p) => p.id,

@@ -63,7 +63,9 @@ pub fn actor_document(
         published: Some(actor.published_at.and_utc().to_rfc3339()),
         attachment,
         moderators: community.and_then(|c| c.moderators_url.clone()),
-        featured: community.and_then(|c| c.featured_url.clone()),
+        featured: community.and_then(|c| c.featured_url.clone()).or_else(|| {
+            (actor.kind() == ActorKind::Person).then(|| format!("{}/featured", actor.ap_id))
+        }),
         icon: actor.avatar_url.as_deref().map(Image::at),
         image: actor.header_url.as_deref().map(Image::at),
     }

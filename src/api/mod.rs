@@ -22,7 +22,9 @@
 //! - `media.rs`: uploading images and describing them.
 //! - `polls.rs`: reading a poll and voting.
 //! - `entities.rs`: every conversion from stored rows to Mastodon JSON.
-//! - `streaming.rs`: the WebSocket streams (user, notifications, public).
+//! - `streaming.rs`: the streams (user, notifications, public, hashtag,
+//!   list) over WebSocket and as server-sent events.
+//! - `tags.rs`: the tag timeline and the tag entity.
 //! - `rate_limit.rs`: requests per token or address, `429` past the limit.
 
 use std::sync::Arc;
@@ -256,6 +258,26 @@ pub fn router() -> Router<AppState> {
             get(tags::timeline_of_tag),
         ),
         ("/api/v1/tags/{name}", get(tags::show)),
+        ("/api/v1/streaming/user", get(streaming::server_sent)),
+        (
+            "/api/v1/streaming/user/notification",
+            get(streaming::server_sent),
+        ),
+        ("/api/v1/streaming/public", get(streaming::server_sent)),
+        (
+            "/api/v1/streaming/public/local",
+            get(streaming::server_sent),
+        ),
+        (
+            "/api/v1/streaming/public/remote",
+            get(streaming::server_sent),
+        ),
+        ("/api/v1/streaming/hashtag", get(streaming::server_sent)),
+        (
+            "/api/v1/streaming/hashtag/local",
+            get(streaming::server_sent),
+        ),
+        ("/api/v1/streaming/list", get(streaming::server_sent)),
     ];
     let limiter = Arc::new(rate_limit::RateLimiter::default());
     routes

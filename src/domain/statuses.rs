@@ -1046,6 +1046,41 @@ pub fn pinned_of(conn: &mut DbConn, author_id: i64) -> Result<Vec<Status>, Error
     load(conn, rows)
 }
 
+/// A change streaming clients are told of: a status deleted (or a boost
+/// taken back), or edited.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::schema::status_events)]
+pub struct StatusChange {
+    pub id: i64,
+    pub status_id: i64,
+    /// `delete` or `update`.
+    pub kind: String,
+}
+
+/// Changes after a cursor, oldest first (at most `limit`).
+pub fn changes_after(
+    conn: &mut DbConn,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<StatusChange>, Error> {
+    use crate::schema::status_events;
+    Ok(status_events::table
+        .filter(status_events::id.gt(after))
+        .order(status_events::id.asc())
+        .limit(limit)
+        .select(StatusChange::as_select())
+        .load(conn)?)
+}
+
+/// The newest change id (0 when there is none): where a stream starts.
+pub fn newest_change_id(conn: &mut DbConn) -> Result<i64, Error> {
+    use crate::schema::status_events;
+    Ok(status_events::table
+        .select(diesel::dsl::max(status_events::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}
+
 /// The newest status id (0 when there is none): where a stream starts.
 pub fn newest_id(conn: &mut DbConn) -> Result<i64, Error> {
     Ok(statuses::table

@@ -18,6 +18,7 @@ use super::page::{ErrorPage, PageContext};
 use super::post_pages::{self, CommentDraft};
 use super::{json_domain_error, typed_json, AppState};
 use crate::activitypub::{actors::actor_document, objects};
+use crate::config::Config;
 use crate::domain::actors::{self, Actor};
 use crate::domain::communities;
 use crate::domain::content::{self, Target};
@@ -289,6 +290,65 @@ pub async fn featured(State(state): State<AppState>, Path(name): Path<String>) -
     }
 }
 
+/// A post or comment as its ActivityStreams object.
+fn document(
+    conn: &mut crate::db::DbConn,
+    config: &Config,
+    target: &Target,
+) -> Result<serde_json::Value, Error> {
+    let author = actors::by_id(conn, target.author_id())?;
+    let community = content::community_of(conn, target)?;
+    let group = community.as_ref().map(|c| &c.actor);
+    let doc = match target {
+        Target::Post(p) => objects::post_object(p, &author, group),
+        Target::Comment(c) => {
+            let parent = match c.parent_id {
+                Some(pid) => Target::Comment(content::comment_by_id(conn, pid)?),
+                None => Target::Post(content::post_by_id(conn, c.post_id)?),
+            };
+            let parent_author = actors::by_id(conn, parent.author_id())?;
+            objects::comment_object(
+                c,
+                &author,
+                group,
+                objects::ReplyTo {
+                    id: parent.ap_id(),
+                    author: &parent_author.ap_id,
+                },
+            )
+        }
+    };
+    content::decorate(conn, config, target, doc)
+}
+
+/// `GET /u/NAME/featured`: the statuses a member pinned to their profile,
+/// last pinned first (Mastodon's `featured` collection).
+pub async fn person_featured(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    let person = match owner(&state, "u", name).await {
+        Ok(a) => a,
+        Err(e) => return json_domain_error(&e),
+    };
+    let id = format!("{}/featured", person.ap_id);
+    let config = state.config.clone();
+    let items = state
+        .db
+        .run(move |conn| {
+            crate::domain::statuses::pinned_of(conn, person.id)?
+                .iter()
+                .map(|s| document(conn, &config, &s.target))
+                .collect::<Result<Vec<_>, Error>>()
+        })
+        .await;
+    match items {
+        Ok(items) => {
+            let mut doc = ap::ordered_collection(&id, items.len() as i64, None);
+            doc["orderedItems"] = items.into();
+            ap_json(doc)
+        }
+        Err(e) => json_domain_error(&e),
+    }
+}
+
 /// `GET /post/ID` and `GET /comment/ID`: the object, or its `Tombstone`
 /// (410); for a browser, the post's page (at the comment's anchor).
 pub async fn object(
@@ -345,29 +405,7 @@ pub async fn object(
             if !local_id {
                 return Err(Error::NotFound("this object is not hosted here".into()));
             }
-            let author = actors::by_id(conn, target.author_id())?;
-            let community = content::community_of(conn, &target)?;
-            let group = community.as_ref().map(|c| &c.actor);
-            let doc = match &target {
-                Target::Post(p) => objects::post_object(p, &author, group),
-                Target::Comment(c) => {
-                    let parent = match c.parent_id {
-                        Some(pid) => Target::Comment(content::comment_by_id(conn, pid)?),
-                        None => Target::Post(content::post_by_id(conn, c.post_id)?),
-                    };
-                    let parent_author = actors::by_id(conn, parent.author_id())?;
-                    objects::comment_object(
-                        c,
-                        &author,
-                        group,
-                        objects::ReplyTo {
-                            id: parent.ap_id(),
-                            author: &parent_author.ap_id,
-                        },
-                    )
-                }
-            };
-            let doc = content::decorate(conn, &config, &target, doc)?;
+            let doc = document(conn, &config, &target)?;
             Ok((target, doc))
         })
         .await;

@@ -105,6 +105,8 @@ pub fn router(state: AppState) -> Router {
         .route("/u/{name}/unfollow", post(actors::unfollow))
         .route("/u/{name}", get(actors::person))
         .route("/u/{name}/following", get(federation::following))
+        // Timelines branch: the pinned statuses of a member.
+        .route("/u/{name}/featured", get(federation::person_featured))
         .route("/c/{name}", get(federation::community))
         .route("/c/{name}/moderators", get(federation::moderators))
         .route("/c/{name}/featured", get(federation::featured))

@@ -68,7 +68,8 @@ test('log in, post, answer, like, notify, timelines, communities', async () => {
   assert.equal(everything.data.length, 1)
 
   // A community is an account with group: true; following it joins it,
-  // and what is written in it by mention reaches the member's home.
+  // and what is written in it by mention reaches the member's home, as
+  // the community's reblog.
   const community = await alice.client.lookupAccount('veille')
   assert.equal(community.data.group, true)
   const joined = await alice.client.followAccount(community.data.id)
@@ -78,7 +79,8 @@ test('log in, post, answer, like, notify, timelines, communities', async () => {
   const inCommunity = await carol.client.postStatus(`@veille@${domain} Atelier du mardi\nCompte rendu à venir.`)
   assert.equal(inCommunity.data.mentions[0].acct, 'veille')
   const home = await alice.client.getHomeTimeline({ limit: 1 })
-  assert.equal(home.data[0].id, inCommunity.data.id)
+  assert.equal(home.data[0].account.id, community.data.id)
+  assert.equal(home.data[0].reblog.id, inCommunity.data.id)
 
   // The user stream brings what bob writes next, and the like of alice's post.
   const stream = await alice.client.userStreaming()

@@ -18,14 +18,15 @@ function field (html, name) {
   return match[1].replaceAll('&amp;', '&')
 }
 
-// Logs `login` in through megalodon's authorization URL; returns a client.
-export async function logIn (login) {
-  const anonymous = generator('mastodon', BASE)
+// Logs `login` in through megalodon's authorization URL (on the server
+// at `base`, the one under test by default); returns a client.
+export async function logIn (login, base = BASE) {
+  const anonymous = generator('mastodon', base)
   const app = await anonymous.registerApp('Récolte megalodon', {
     scopes: ['read', 'write', 'follow'],
     redirect_uris: OOB
   })
-  assert.ok(app.url.startsWith(`${BASE}/oauth/authorize?`))
+  assert.ok(app.url.startsWith(`${base}/oauth/authorize?`))
   const page = await fetch(app.url)
   assert.equal(page.status, 200)
   const html = await page.text()
@@ -37,12 +38,12 @@ export async function logIn (login) {
   form.set('login', login)
   form.set('password', PASSWORD)
   form.set('decision', 'allow')
-  const answer = await fetch(`${BASE}/oauth/authorize`, { method: 'POST', body: form, headers: { cookie }, redirect: 'manual' })
+  const answer = await fetch(`${base}/oauth/authorize`, { method: 'POST', body: form, headers: { cookie }, redirect: 'manual' })
   assert.equal(answer.status, 200)
   const code = (await answer.text()).match(/<code id="code">([0-9a-f]+)<\/code>/)[1]
   const token = await anonymous.fetchAccessToken(app.client_id, app.client_secret, code, OOB)
   assert.ok(token.access_token)
-  return { client: generator('mastodon', BASE, token.access_token), app, token }
+  return { client: generator('mastodon', base, token.access_token), app, token }
 }
 
 // Registers a new member through the API (an app token, then

@@ -1,3 +1,13 @@
+DROP TRIGGER status_events_comment_edit ON comments;
+DROP FUNCTION status_events_comment_edit();
+DROP TRIGGER status_events_post_edit ON posts;
+DROP FUNCTION status_events_post_edit();
+DROP TRIGGER status_events_removed ON statuses;
+DROP FUNCTION status_events_removed();
+DROP TRIGGER status_events_deleted ON statuses;
+DROP FUNCTION status_events_deleted();
+DROP TABLE status_events;
+DROP FUNCTION status_events_prune();
 DROP TABLE status_tags;
 DROP TABLE tags;
 DROP INDEX statuses_pinned;

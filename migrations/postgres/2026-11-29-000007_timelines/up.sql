@@ -101,3 +101,52 @@ CREATE TABLE status_tags (
     PRIMARY KEY (tag_id, status_id)
 );
 CREATE INDEX status_tags_status ON status_tags (status_id);
+
+-- What streaming clients are told besides new statuses: deletions (a
+-- status marked deleted, a boost taken back) and edits. Written by
+-- triggers, whichever door the change came through; only the latest
+-- 10,000 are kept.
+CREATE TABLE status_events (
+    id BIGSERIAL PRIMARY KEY,
+    status_id BIGINT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('delete', 'update'))
+);
+CREATE FUNCTION status_events_prune() RETURNS trigger AS $$
+BEGIN
+    DELETE FROM status_events WHERE id <= NEW.id - 10000;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER status_events_prune AFTER INSERT ON status_events
+FOR EACH ROW EXECUTE FUNCTION status_events_prune();
+CREATE FUNCTION status_events_deleted() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO status_events (status_id, kind) VALUES (NEW.id, 'delete');
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER status_events_deleted AFTER UPDATE OF deleted ON statuses
+FOR EACH ROW WHEN (NEW.deleted AND NOT OLD.deleted) EXECUTE FUNCTION status_events_deleted();
+CREATE FUNCTION status_events_removed() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO status_events (status_id, kind) VALUES (OLD.id, 'delete');
+    RETURN OLD;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER status_events_removed AFTER DELETE ON statuses
+FOR EACH ROW EXECUTE FUNCTION status_events_removed();
+CREATE FUNCTION status_events_post_edit() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO status_events (status_id, kind)
+    SELECT id, 'update' FROM statuses WHERE post_id = NEW.id AND reblog_of_id IS NULL;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER status_events_post_edit AFTER UPDATE OF updated_at ON posts
+FOR EACH ROW WHEN (NEW.updated_at IS NOT NULL AND NEW.deleted_at IS NULL)
+EXECUTE FUNCTION status_events_post_edit();
+CREATE FUNCTION status_events_comment_edit() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO status_events (status_id, kind)
+    SELECT id, 'update' FROM statuses WHERE comment_id = NEW.id AND reblog_of_id IS NULL;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER status_events_comment_edit AFTER UPDATE OF updated_at ON comments
+FOR EACH ROW WHEN (NEW.updated_at IS NOT NULL AND NEW.deleted_at IS NULL)
+EXECUTE FUNCTION status_events_comment_edit();

@@ -1,3 +1,8 @@
+DROP TRIGGER status_events_comment_edit;
+DROP TRIGGER status_events_post_edit;
+DROP TRIGGER status_events_removed;
+DROP TRIGGER status_events_deleted;
+DROP TABLE status_events;
 DROP TABLE status_tags;
 DROP TABLE tags;
 DROP INDEX statuses_pinned;

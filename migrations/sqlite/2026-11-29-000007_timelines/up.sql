@@ -121,3 +121,33 @@ CREATE TABLE status_tags (
     PRIMARY KEY (tag_id, status_id)
 );
 CREATE INDEX status_tags_status ON status_tags (status_id);
+
+-- What streaming clients are told besides new statuses: deletions (a
+-- status marked deleted, a boost taken back) and edits. Written by
+-- triggers, whichever door the change came through; only the latest
+-- 10,000 are kept.
+CREATE TABLE status_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    status_id BIGINT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('delete', 'update'))
+);
+CREATE TRIGGER status_events_prune AFTER INSERT ON status_events BEGIN
+    DELETE FROM status_events WHERE id <= NEW.id - 10000;
+END;
+CREATE TRIGGER status_events_deleted AFTER UPDATE OF deleted ON statuses
+WHEN NEW.deleted AND NOT OLD.deleted BEGIN
+    INSERT INTO status_events (status_id, kind) VALUES (NEW.id, 'delete');
+END;
+CREATE TRIGGER status_events_removed AFTER DELETE ON statuses BEGIN
+    INSERT INTO status_events (status_id, kind) VALUES (OLD.id, 'delete');
+END;
+CREATE TRIGGER status_events_post_edit AFTER UPDATE OF updated_at ON posts
+WHEN NEW.updated_at IS NOT NULL AND NEW.deleted_at IS NULL BEGIN
+    INSERT INTO status_events (status_id, kind)
+    SELECT id, 'update' FROM statuses WHERE post_id = NEW.id AND reblog_of_id IS NULL;
+END;
+CREATE TRIGGER status_events_comment_edit AFTER UPDATE OF updated_at ON comments
+WHEN NEW.updated_at IS NOT NULL AND NEW.deleted_at IS NULL BEGIN
+    INSERT INTO status_events (status_id, kind)
+    SELECT id, 'update' FROM statuses WHERE comment_id = NEW.id AND reblog_of_id IS NULL;
+END;
