@@ -346,3 +346,15 @@ diesel::table! {
 diesel::joinable!(post_stats -> posts (post_id));
 diesel::allow_tables_to_appear_in_same_query!(post_stats, posts);
 diesel::allow_tables_to_appear_in_same_query!(post_stats, follows);
+
+// Instance settings (migration 2026-11-29-000008_web_settings).
+diesel::table! {
+    instance_settings (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        accent -> Text,
+        registration_mode -> Text,
+        updated_at -> Timestamp,
+    }
+}

@@ -243,3 +243,19 @@ settings-delete-explained = Deletion is final: your posts and comments are erase
 settings-delete-password = Your password, to confirm the deletion
 settings-delete-confirm = I understand that my account and its content will be deleted for good.
 settings-delete-button = Delete my account for good
+
+## Administration: instance settings and accounts (web branch)
+admin-settings-link = Instance settings: name, description, colour and sign-ups
+admin-settings-title = Instance settings
+admin-settings-name = Name of the instance
+admin-settings-description = Short description (welcome page and directories)
+admin-settings-accent = Accent colour
+admin-settings-accent-help = Written #rrggbb. To stay readable, it shows as { $light } on light backgrounds and as { $dark } on dark ones.
+admin-settings-mode = Sign-ups
+admin-actions = Actions
+admin-role-of = Role of { $name }
+admin-change-role = Change the role
+admin-suspend = Suspend
+admin-suspend-who = Suspend the account of { $name }
+admin-reactivate = Reactivate
+admin-reactivate-who = Reactivate the account of { $name }

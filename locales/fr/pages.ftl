@@ -246,3 +246,19 @@ settings-delete-explained = La suppression est définitive : vos publications et
 settings-delete-password = Votre mot de passe, pour confirmer la suppression
 settings-delete-confirm = Je comprends que mon compte et son contenu seront supprimés définitivement.
 settings-delete-button = Supprimer définitivement mon compte
+
+## Administration : réglages de l’instance et comptes (branche web)
+admin-settings-link = Réglages de l’instance : nom, description, couleur et inscriptions
+admin-settings-title = Réglages de l’instance
+admin-settings-name = Nom de l’instance
+admin-settings-description = Courte description (page d’accueil et annuaires)
+admin-settings-accent = Couleur d’accent
+admin-settings-accent-help = Au format #rrggbb. Pour rester lisible, elle s’affiche en { $light } sur fond clair et en { $dark } sur fond sombre.
+admin-settings-mode = Inscriptions
+admin-actions = Actions
+admin-role-of = Rôle de { $name }
+admin-change-role = Changer le rôle
+admin-suspend = Suspendre
+admin-suspend-who = Suspendre le compte de { $name }
+admin-reactivate = Réactiver
+admin-reactivate-who = Réactiver le compte de { $name }

@@ -318,7 +318,8 @@ fn ensure_available(
 /// Self-service sign-up, honouring the instance's registration mode:
 /// `open` gives an active account, `approval` a pending one, `closed` refuses.
 pub fn register(conn: &mut DbConn, config: &Config, new: &NewAccount) -> Result<Account, Error> {
-    let status = match config.registration_mode {
+    let mode = super::instance_settings::current(conn, config)?.registration_mode;
+    let status = match mode {
         RegistrationMode::Open => AccountStatus::Active,
         RegistrationMode::Approval => AccountStatus::Pending,
         RegistrationMode::Closed => {
@@ -327,8 +328,7 @@ pub fn register(conn: &mut DbConn, config: &Config, new: &NewAccount) -> Result<
             ))
         }
     };
-    if config.registration_mode == RegistrationMode::Approval && new.signup_reason.trim().is_empty()
-    {
+    if mode == RegistrationMode::Approval && new.signup_reason.trim().is_empty() {
         return Err(Error::invalid(
             "reason",
             "tell the moderators why you want to join",
