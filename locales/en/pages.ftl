@@ -214,6 +214,7 @@ feed-period-week = This week
 feed-period-month = This month
 feed-period-all = All time
 feed-next = Next page
+feed-posts = Posts
 feed-local-title = Local feed
 feed-local-about = Posts written by the members of this instance.
 feed-local-empty = Nobody has posted here yet. Join a community and start the first discussion.

@@ -217,6 +217,7 @@ feed-period-week = Cette semaine
 feed-period-month = Ce mois-ci
 feed-period-all = Depuis toujours
 feed-next = Page suivante
+feed-posts = Publications
 feed-local-title = Fil local
 feed-local-about = Les publications écrites par les membres de cette instance.
 feed-local-empty = Personne n’a encore rien publié ici. Rejoignez une communauté et lancez la première discussion.
