@@ -696,6 +696,17 @@ async fn administrators_set_the_name_accent_and_registration_mode() {
     // Visitors log in first; members and moderators are refused.
     let mut visitor = Browser::new(&alpha, "fr");
     assert_eq!(visitor.get("/admin/settings").await.status, 401);
+    // Until an accent is chosen, the stylesheet's own colours apply.
+    assert!(visitor
+        .get("/")
+        .await
+        .body
+        .contains("href=\"/static/theme.css?v=2b6534\""));
+    assert!(!visitor
+        .get("/static/theme.css")
+        .await
+        .body
+        .contains("--accent"));
     for name in ["membre", "modo"] {
         let mut b = Browser::new(&alpha, "fr");
         b.log_in(name).await;

@@ -26,13 +26,18 @@ pub async fn theme_css(State(state): State<AppState>) -> Response {
         .await
         .map(|s| s.accent)
         .unwrap_or_else(|_| instance_settings::DEFAULT_ACCENT.into());
-    let t = instance_settings::theme(&accent);
-    let css = format!(
-        ":root {{ --accent: {}; --accent-strong: {}; --accent-soft: {}; }}\n\
-         @media (prefers-color-scheme: dark) {{ :root {{ --accent: {}; --accent-strong: {}; --accent-soft: {}; }} }}\n\
-         @media print {{ :root {{ --accent: #000000; }} }}\n",
-        t.light, t.light_strong, t.light_soft, t.dark, t.dark_strong, t.dark_soft
-    );
+    // The default accent keeps the stylesheet's own hand-picked colours.
+    let css = if accent == instance_settings::DEFAULT_ACCENT {
+        String::from("/* The stylesheet's own accent colours apply. */\n")
+    } else {
+        let t = instance_settings::theme(&accent);
+        format!(
+            ":root {{ --accent: {}; --accent-strong: {}; --accent-soft: {}; }}\n\
+             @media (prefers-color-scheme: dark) {{ :root {{ --accent: {}; --accent-strong: {}; --accent-soft: {}; }} }}\n\
+             @media print {{ :root {{ --accent: #000000; }} }}\n",
+            t.light, t.light_strong, t.light_soft, t.dark, t.dark_strong, t.dark_soft
+        )
+    };
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
