@@ -436,3 +436,15 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(tags, status_tags, statuses);
+
+// Instance settings (migration 2026-11-29-000008_web_settings).
+diesel::table! {
+    instance_settings (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        accent -> Text,
+        registration_mode -> Text,
+        updated_at -> Timestamp,
+    }
+}

@@ -1,7 +1,9 @@
 //! The web interface in a real browser: `tests/browser/flows.mjs` drives
 //! headless Chromium (playwright-core) through sign-up, a community, a
-//! keyboard-only post, comments, likes and the switch to English, audits
-//! every main page with axe-core, and writes screenshots.
+//! keyboard-only post, comments, likes and the switch to English, then a
+//! member of a second instance following the first one's community by its
+//! handle and answering its post; audits every main page with axe-core, and
+//! writes screenshots.
 //!
 //! Needs Chromium (`/usr/bin/chromium`, or `RECOLTE_CHROMIUM`) and
 //! `npm ci --prefix tests/browser`; `.ci/run` installs both. Without them
@@ -61,6 +63,9 @@ async fn web_flows_in_chromium_pass_the_accessibility_audit() {
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("browser-screenshots")
         .join(backend);
+    let beta = TestInstance::start(&[]).await;
+    beta.create_user("zoe").await;
+    let second = beta.base.clone();
     let (base, script, chromium) = (alpha.base.clone(), suite.join("flows.mjs"), chromium());
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new("node")
@@ -70,6 +75,9 @@ async fn web_flows_in_chromium_pass_the_accessibility_audit() {
             .env("RECOLTE_CHROMIUM", chromium)
             .env("RECOLTE_ADMIN", "root_admin")
             .env("RECOLTE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("RECOLTE_SECOND_BASE", second)
+            .env("RECOLTE_SECOND_USER", "zoe")
+            .env("RECOLTE_SECOND_PASSWORD", ADMIN_PASSWORD)
             .output()
     })
     .await

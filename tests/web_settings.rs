@@ -671,3 +671,304 @@ async fn the_last_administrator_cannot_delete_their_account() {
         "still signed in"
     );
 }
+
+/// Makes an account an administrator (or moderator).
+async fn promote(instance: &TestInstance, user_id: i64, role: &str) {
+    let role = role.to_string();
+    instance
+        .with_db(move |conn, _| {
+            use diesel::prelude::*;
+            use recolte::schema::users;
+            diesel::update(users::table.find(user_id))
+                .set(users::role.eq(role))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn administrators_set_the_name_accent_and_registration_mode() {
+    let alpha = TestInstance::start(&[]).await;
+    let admin = alpha.create_user("patronne").await;
+    promote(&alpha, admin.user.id, "admin").await;
+    let modo = alpha.create_user("modo").await;
+    promote(&alpha, modo.user.id, "moderator").await;
+    alpha.create_user("membre").await;
+
+    // Visitors log in first; members and moderators are refused.
+    let mut visitor = Browser::new(&alpha, "fr");
+    assert_eq!(visitor.get("/admin/settings").await.status, 401);
+    // Until an accent is chosen, the stylesheet's own colours apply.
+    assert!(visitor
+        .get("/")
+        .await
+        .body
+        .contains("href=\"/static/theme.css?v=2b6534\""));
+    assert!(!visitor
+        .get("/static/theme.css")
+        .await
+        .body
+        .contains("--accent"));
+    for name in ["membre", "modo"] {
+        let mut b = Browser::new(&alpha, "fr");
+        b.log_in(name).await;
+        assert_eq!(b.get("/admin/settings").await.status, 403, "{name}");
+        let page = b
+            .post(
+                "/admin/settings",
+                &[
+                    ("instance_name", "Pirate"),
+                    ("accent", "#000000"),
+                    ("registration_mode", "open"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 403, "{name}");
+        assert!(!b.get("/").await.body.contains("Pirate"));
+    }
+
+    let mut boss = Browser::new(&alpha, "fr");
+    boss.log_in("patronne").await;
+    let page = boss.get("/admin/settings").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("value=\"#2b6534\""));
+    let bad: [(&str, &str, &str); 3] = [
+        ("", "#2b6534", "instance_name"),
+        ("Réseau", "#12", "accent"),
+        ("Réseau", "vert", "accent"),
+    ];
+    for (name, accent, field) in bad {
+        let page = boss
+            .post(
+                "/admin/settings",
+                &[
+                    ("instance_name", name),
+                    ("instance_description", "Décrite"),
+                    ("accent", accent),
+                    ("registration_mode", "open"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 422, "{accent}");
+        assert!(page.body.contains(&format!("id=\"{field}-error\"")));
+        assert!(
+            page.body.contains(&format!("value=\"{accent}\"")),
+            "input kept"
+        );
+    }
+    let page = boss
+        .post(
+            "/admin/settings",
+            &[
+                ("instance_name", "Réseau des territoires"),
+                (
+                    "instance_description",
+                    "Les ingénieurs de projet de la région.",
+                ),
+                ("accent", "#FF0"),
+                ("registration_mode", "closed"),
+            ],
+        )
+        .await;
+    let page = boss.follow(&page).await;
+    assert!(page.body.contains("couleur d’accent a été foncée"));
+    assert!(page.body.contains("value=\"#ffff00\""));
+
+    // Every page carries the name and the accent's stylesheet.
+    let page = visitor.get("/").await;
+    assert!(page
+        .body
+        .contains("<a class=\"brand\" href=\"/\">Réseau des territoires</a>"));
+    assert!(page.body.contains("· Réseau des territoires</title>"));
+    assert!(page.body.contains("Les ingénieurs de projet de la région."));
+    assert!(page.body.contains("href=\"/static/theme.css?v=ffff00\""));
+    assert!(!page.body.contains("href=\"/signup\""), "sign-ups closed");
+    let css = visitor.get("/static/theme.css?v=ffff00").await;
+    assert_eq!(css.status, 200);
+    let theme = recolte::domain::instance_settings::theme("#ffff00");
+    assert_ne!(theme.light, "#ffff00");
+    assert!(css
+        .body
+        .starts_with(&format!(":root {{ --accent: {};", theme.light)));
+    assert!(css.body.contains("prefers-color-scheme: dark"));
+
+    // Closed for the web sign-up and the API registration, and said so.
+    assert_eq!(visitor.get("/signup").await.status, 403);
+    let page = visitor
+        .post(
+            "/signup",
+            &[
+                ("username", "nouvelle"),
+                ("email", "nouvelle@example.org"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+    let app = api_common::register_app(&alpha, "read write", "urn:ietf:wg:oauth:2.0:oob").await;
+    let token: serde_json::Value = alpha
+        .client
+        .post(alpha.url("/oauth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", app.0.as_str()),
+            ("client_secret", app.1.as_str()),
+            ("scope", "write"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let register =
+        |name: &'static str| {
+            let token = token["access_token"].as_str().unwrap().to_string();
+            let alpha = &alpha;
+            async move {
+                alpha
+                .client
+                .post(alpha.url("/api/v1/accounts"))
+                .bearer_auth(token)
+                .json(&serde_json::json!({"username": name, "email": format!("{name}@example.org"),
+                    "password": "correct horse battery", "agreement": true, "reason": "Pour voir"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+            }
+        };
+    assert_eq!(register("dan").await, 403);
+    let (_, info) = alpha.get_json("/api/v2/instance", "application/json").await;
+    assert_eq!(info["title"], "Réseau des territoires");
+    assert_eq!(info["registrations"]["enabled"], false);
+
+    // Approval: both sign-ups give pending accounts.
+    boss.get("/admin/settings").await;
+    let page = boss
+        .post(
+            "/admin/settings",
+            &[
+                ("instance_name", "Réseau des territoires"),
+                ("accent", "#2b6534"),
+                ("registration_mode", "approval"),
+            ],
+        )
+        .await;
+    let page = boss.follow(&page).await;
+    assert!(page
+        .body
+        .contains("Les réglages de l’instance sont enregistrés."));
+    assert!(!page.body.contains("foncée"));
+    assert_eq!(register("eve").await, 200);
+    let pending = boss.get("/admin").await;
+    assert!(pending.body.contains("@eve"));
+    assert!(pending.body.contains("Inscriptions sur validation"));
+    let (_, nodeinfo) = alpha.get_json("/nodeinfo/2.1", "application/json").await;
+    assert_eq!(nodeinfo["openRegistrations"], true);
+    assert_eq!(nodeinfo["metadata"]["nodeName"], "Réseau des territoires");
+}
+
+#[tokio::test]
+async fn administrators_change_roles_and_suspend_accounts() {
+    let alpha = TestInstance::start(&[]).await;
+    let admin = alpha.create_user("patronne").await;
+    promote(&alpha, admin.user.id, "admin").await;
+    let bob = alpha.create_user("bob").await;
+    let mut member = Browser::new(&alpha, "fr");
+    member.log_in("bob").await;
+    // Members are refused, nothing changes.
+    for path in [
+        format!("/admin/users/{}/role", admin.user.id),
+        format!("/admin/users/{}/suspend", admin.user.id),
+    ] {
+        let page = member.post(&path, &[("role", "member")]).await;
+        assert_eq!(page.status, 403, "{path}");
+    }
+    assert_eq!(member.get("/admin").await.status, 403);
+
+    let mut boss = Browser::new(&alpha, "fr");
+    boss.log_in("patronne").await;
+    let page = boss.get("/admin").await;
+    assert!(page
+        .body
+        .contains(&format!("action=\"/admin/users/{}/role\"", bob.user.id)));
+    // The last administrator stays one.
+    let page = boss
+        .post(
+            &format!("/admin/users/{}/role", admin.user.id),
+            &[("role", "member")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("garder au moins un administrateur"));
+    let page = boss
+        .post(&format!("/admin/users/{}/suspend", admin.user.id), &[])
+        .await;
+    assert_eq!(page.status, 422);
+    let page = boss
+        .post(
+            &format!("/admin/users/{}/role", bob.user.id),
+            &[("role", "chef")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+
+    let page = boss
+        .post(
+            &format!("/admin/users/{}/role", bob.user.id),
+            &[("role", "moderator")],
+        )
+        .await;
+    let page = boss.follow(&page).await;
+    assert!(page.body.contains("Le rôle du compte est changé."));
+    let role = |id: i64| {
+        let alpha = &alpha;
+        async move {
+            alpha
+                .with_db(move |conn, _| recolte::domain::accounts::find_by_id(conn, id))
+                .await
+                .unwrap()
+                .user
+        }
+    };
+    assert_eq!(role(bob.user.id).await.role, "moderator");
+
+    // Suspension ends bob's session at once; reactivation lets him back.
+    let page = boss
+        .post(&format!("/admin/users/{}/suspend", bob.user.id), &[])
+        .await;
+    let page = boss.follow(&page).await;
+    assert!(page.body.contains("Le compte est suspendu"));
+    assert_eq!(role(bob.user.id).await.status, "suspended");
+    assert_eq!(member.get("/settings").await.status, 401);
+    let page = boss
+        .post(&format!("/admin/users/{}/suspend", bob.user.id), &[])
+        .await;
+    assert_eq!(page.status, 422, "already suspended");
+    let page = boss
+        .post(&format!("/admin/users/{}/reactivate", bob.user.id), &[])
+        .await;
+    let page = boss.follow(&page).await;
+    assert!(page.body.contains("Le compte est réactivé"));
+    member.log_in("bob").await;
+    assert_eq!(member.get("/settings").await.status, 200);
+
+    // A second administrator: now the first may step down.
+    boss.post(
+        &format!("/admin/users/{}/role", bob.user.id),
+        &[("role", "admin")],
+    )
+    .await;
+    let page = boss
+        .post(
+            &format!("/admin/users/{}/role", admin.user.id),
+            &[("role", "member")],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert_eq!(boss.get("/admin").await.status, 403);
+}

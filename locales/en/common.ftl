@@ -110,3 +110,8 @@ flash-voted = Your vote is saved.
 ## Account (web branch)
 flash-email-changed = Your e-mail address is changed.
 flash-account-deleted = Your account is deleted. Thank you for taking part.
+flash-instance-saved = The instance settings are saved.
+flash-instance-saved-adjusted = The instance settings are saved. The accent colour was darkened on light backgrounds to stay readable.
+flash-role-changed = The account's role is changed.
+flash-suspended = The account is suspended: the person can no longer log in.
+flash-reactivated = The account is reactivated: the person can log in again.

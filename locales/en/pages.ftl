@@ -222,6 +222,7 @@ feed-period-week = This week
 feed-period-month = This month
 feed-period-all = All time
 feed-next = Next page
+feed-posts = Posts
 feed-local-title = Local feed
 feed-local-about = Posts written by the members of this instance.
 feed-local-empty = Nobody has posted here yet. Join a community and start the first discussion.
@@ -270,3 +271,19 @@ poll-voters = { $count ->
 poll-ended = poll closed
 poll-ends = ends on { $date }
 # --- end polls ---
+
+## Administration: instance settings and accounts (web branch)
+admin-settings-link = Instance settings: name, description, colour and sign-ups
+admin-settings-title = Instance settings
+admin-settings-name = Name of the instance
+admin-settings-description = Short description (welcome page and directories)
+admin-settings-accent = Accent colour
+admin-settings-accent-help = Written #rrggbb. To stay readable, it shows as { $light } on light backgrounds and as { $dark } on dark ones.
+admin-settings-mode = Sign-ups
+admin-actions = Actions
+admin-role-of = Role of { $name }
+admin-change-role = Change the role
+admin-suspend = Suspend
+admin-suspend-who = Suspend the account of { $name }
+admin-reactivate = Reactivate
+admin-reactivate-who = Reactivate the account of { $name }

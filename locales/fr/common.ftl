@@ -110,3 +110,8 @@ flash-voted = Votre vote est enregistré.
 ## Compte (branche web)
 flash-email-changed = Votre adresse e-mail est changée.
 flash-account-deleted = Votre compte est supprimé. Merci d’avoir participé.
+flash-instance-saved = Les réglages de l’instance sont enregistrés.
+flash-instance-saved-adjusted = Les réglages de l’instance sont enregistrés. La couleur d’accent a été foncée sur fond clair pour rester lisible.
+flash-role-changed = Le rôle du compte est changé.
+flash-suspended = Le compte est suspendu : la personne ne peut plus se connecter.
+flash-reactivated = Le compte est réactivé : la personne peut de nouveau se connecter.

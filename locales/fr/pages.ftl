@@ -225,6 +225,7 @@ feed-period-week = Cette semaine
 feed-period-month = Ce mois-ci
 feed-period-all = Depuis toujours
 feed-next = Page suivante
+feed-posts = Publications
 feed-local-title = Fil local
 feed-local-about = Les publications écrites par les membres de cette instance.
 feed-local-empty = Personne n’a encore rien publié ici. Rejoignez une communauté et lancez la première discussion.
@@ -273,3 +274,19 @@ poll-voters = { $count ->
 poll-ended = sondage terminé
 poll-ends = se termine le { $date }
 # --- end polls ---
+
+## Administration : réglages de l’instance et comptes (branche web)
+admin-settings-link = Réglages de l’instance : nom, description, couleur et inscriptions
+admin-settings-title = Réglages de l’instance
+admin-settings-name = Nom de l’instance
+admin-settings-description = Courte description (page d’accueil et annuaires)
+admin-settings-accent = Couleur d’accent
+admin-settings-accent-help = Au format #rrggbb. Pour rester lisible, elle s’affiche en { $light } sur fond clair et en { $dark } sur fond sombre.
+admin-settings-mode = Inscriptions
+admin-actions = Actions
+admin-role-of = Rôle de { $name }
+admin-change-role = Changer le rôle
+admin-suspend = Suspendre
+admin-suspend-who = Suspendre le compte de { $name }
+admin-reactivate = Réactiver
+admin-reactivate-who = Réactiver le compte de { $name }

@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 
 use super::{run, ApiResult, Auth};
 use crate::config::{Config, RegistrationMode};
-use crate::domain::statistics;
 use crate::domain::statuses::STATUS_MAX_CHARS;
+use crate::domain::{instance_settings, statistics};
 use crate::web::AppState;
 
 /// The version apps read to enable features: Mastodon's, then ours.
@@ -59,16 +59,20 @@ fn configuration() -> Value {
 }
 
 pub async fn v1(State(state): State<AppState>) -> ApiResult {
-    let (usage, peers) = run(&state, |conn, _| {
-        Ok((statistics::usage(conn)?, statistics::peers(conn)?.len()))
+    let (usage, peers, settings) = run(&state, |conn, config| {
+        Ok((
+            statistics::usage(conn)?,
+            statistics::peers(conn)?.len(),
+            instance_settings::current(conn, config)?,
+        ))
     })
     .await?;
     let config = &state.config;
     Ok(Json(json!({
         "uri": config.domain,
-        "title": config.instance_name,
-        "short_description": config.instance_description,
-        "description": config.instance_description,
+        "title": settings.name,
+        "short_description": settings.description,
+        "description": settings.description,
         "email": "",
         "version": version(),
         "urls": { "streaming_api": streaming_url(config) },
@@ -79,8 +83,8 @@ pub async fn v1(State(state): State<AppState>) -> ApiResult {
         },
         "thumbnail": null,
         "languages": ["fr"],
-        "registrations": config.registration_mode != RegistrationMode::Closed,
-        "approval_required": config.registration_mode == RegistrationMode::Approval,
+        "registrations": settings.registration_mode != RegistrationMode::Closed,
+        "approval_required": settings.registration_mode == RegistrationMode::Approval,
         "invites_enabled": false,
         "configuration": configuration(),
         "contact_account": null,
@@ -90,24 +94,30 @@ pub async fn v1(State(state): State<AppState>) -> ApiResult {
 }
 
 pub async fn v2(State(state): State<AppState>) -> ApiResult {
-    let usage = run(&state, |conn, _| statistics::usage(conn)).await?;
+    let (usage, settings) = run(&state, |conn, config| {
+        Ok((
+            statistics::usage(conn)?,
+            instance_settings::current(conn, config)?,
+        ))
+    })
+    .await?;
     let config = &state.config;
     let mut configuration = configuration();
     configuration["urls"] = json!({ "streaming": streaming_url(config), "status": null });
     configuration["translation"] = json!({ "enabled": false });
     Ok(Json(json!({
         "domain": config.domain,
-        "title": config.instance_name,
+        "title": settings.name,
         "version": version(),
         "source_url": format!("{}/", config.base_url()),
-        "description": config.instance_description,
+        "description": settings.description,
         "usage": { "users": { "active_month": usage.users_active_month } },
         "thumbnail": { "url": format!("{}/static/thumbnail.png", config.base_url()) },
         "languages": ["fr"],
         "configuration": configuration,
         "registrations": {
-            "enabled": config.registration_mode != RegistrationMode::Closed,
-            "approval_required": config.registration_mode == RegistrationMode::Approval,
+            "enabled": settings.registration_mode != RegistrationMode::Closed,
+            "approval_required": settings.registration_mode == RegistrationMode::Approval,
             "message": null,
         },
         "api_versions": { "mastodon": 2 },
@@ -161,12 +171,13 @@ pub async fn preferences(auth: Auth) -> ApiResult {
 }
 
 /// The long description of the instance.
-pub async fn extended_description(State(state): State<AppState>) -> Response {
-    Json(json!({
+pub async fn extended_description(State(state): State<AppState>) -> ApiResult {
+    let settings = run(&state, instance_settings::current).await?;
+    Ok(Json(json!({
         "updated_at": null,
-        "content": crate::domain::text::markdown_to_html(&state.config.instance_description),
+        "content": crate::domain::text::markdown_to_html(&settings.description),
     }))
-    .into_response()
+    .into_response())
 }
 
 /// Languages statuses can be translated between: none (no translation).

@@ -8,7 +8,7 @@
 
 use diesel::prelude::*;
 
-use super::accounts::{self, verify_password, AccountStatus, Role, PASSWORD_MAX};
+use super::accounts::{self, check_password, AccountStatus, Role};
 use super::actors::Actor;
 use super::content;
 use super::follows;
@@ -18,14 +18,6 @@ use crate::error::Error;
 use crate::schema::{
     actors, comments, community_moderators, notifications, person_profiles, posts, users,
 };
-
-/// Checks the account's password, the error naming `field` when it is wrong.
-fn check_password(hash: &str, password: &str, field: &'static str) -> Result<(), Error> {
-    if password.len() > PASSWORD_MAX || !verify_password(password, hash) {
-        return Err(Error::invalid(field, "is not the account's password"));
-    }
-    Ok(())
-}
 
 /// Active administrators of this instance.
 pub fn active_admins(conn: &mut DbConn) -> Result<i64, Error> {

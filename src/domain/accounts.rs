@@ -213,7 +213,7 @@ pub fn hash_password(password: &str) -> Result<String, Error> {
         .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
 }
 
-pub(super) fn verify_password(password: &str, hash: &str) -> bool {
+fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| {
             Argon2::default()
@@ -318,7 +318,8 @@ fn ensure_available(
 /// Self-service sign-up, honouring the instance's registration mode:
 /// `open` gives an active account, `approval` a pending one, `closed` refuses.
 pub fn register(conn: &mut DbConn, config: &Config, new: &NewAccount) -> Result<Account, Error> {
-    let status = match config.registration_mode {
+    let mode = super::instance_settings::current(conn, config)?.registration_mode;
+    let status = match mode {
         RegistrationMode::Open => AccountStatus::Active,
         RegistrationMode::Approval => AccountStatus::Pending,
         RegistrationMode::Closed => {
@@ -327,8 +328,7 @@ pub fn register(conn: &mut DbConn, config: &Config, new: &NewAccount) -> Result<
             ))
         }
     };
-    if config.registration_mode == RegistrationMode::Approval && new.signup_reason.trim().is_empty()
-    {
+    if mode == RegistrationMode::Approval && new.signup_reason.trim().is_empty() {
         return Err(Error::invalid(
             "reason",
             "tell the moderators why you want to join",
@@ -477,6 +477,15 @@ pub fn set_locale(conn: &mut DbConn, user_id: i64, locale: &str) -> Result<(), E
     Ok(())
 }
 
+/// Checks an account's password (its `hash`), the error naming `field`
+/// (the form's password field) when it is wrong.
+pub(super) fn check_password(hash: &str, password: &str, field: &'static str) -> Result<(), Error> {
+    if password.len() > PASSWORD_MAX || !verify_password(password, hash) {
+        return Err(Error::invalid(field, "is not the account's password"));
+    }
+    Ok(())
+}
+
 /// A member changes their password; the current one is checked first.
 pub fn change_password(
     conn: &mut DbConn,
@@ -485,12 +494,7 @@ pub fn change_password(
     new: &str,
 ) -> Result<(), Error> {
     let account = find_by_id(conn, user_id)?;
-    if current.len() > PASSWORD_MAX || !verify_password(current, &account.user.password_hash) {
-        return Err(Error::invalid(
-            "current_password",
-            "is not the account's current password",
-        ));
-    }
+    check_password(&account.user.password_hash, current, "current_password")?;
     validate_password(new).map_err(|e| match e {
         Error::Invalid { message, .. } => Error::invalid("new_password", message),
         other => other,

@@ -5,10 +5,12 @@
 pub mod account_changes;
 pub mod accounts;
 pub mod actors;
+pub mod administration;
 pub mod communities;
 pub mod content;
 pub mod feeds;
 pub mod follows;
+pub mod instance_settings;
 pub mod listings;
 pub mod lists;
 pub mod login_throttle;

@@ -28,7 +28,7 @@ struct AdminPage {
 }
 
 /// The signed-in administrator, or the answer refusing the page.
-fn administrator(page: &PageContext) -> Result<Account, Box<Response>> {
+pub(super) fn administrator(page: &PageContext) -> Result<Account, Box<Response>> {
     let account = page.require_account()?;
     if account.user.role() != Role::Admin {
         return Err(Box::new(ErrorPage::response(
@@ -62,8 +62,8 @@ pub async fn show(
         Ok((pending, accounts)) => {
             let next = next_page(&accounts, "/admin", |a| a.user.id);
             render(&AdminPage {
+                mode: page.instance.registration_mode.as_str(),
                 page,
-                mode: state.config.registration_mode.as_str(),
                 pending,
                 accounts,
                 next,

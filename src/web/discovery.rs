@@ -100,24 +100,33 @@ pub async fn nodeinfo(State(state): State<AppState>, Path(version): Path<String>
             "NodeInfo versions served here are 2.0 and 2.1",
         );
     }
-    let usage = match state.db.run(statistics::usage).await {
-        Ok(u) => u,
+    let config = state.config.clone();
+    let loaded = state
+        .db
+        .run(move |conn| {
+            Ok((
+                statistics::usage(conn)?,
+                crate::domain::instance_settings::current(conn, &config)?,
+            ))
+        })
+        .await;
+    let (usage, settings) = match loaded {
+        Ok(l) => l,
         Err(e) => return json_domain_error(&e),
     };
-    let config = &state.config;
     let doc = discovery::nodeinfo(
         &version,
         &NodeInfoFacts {
             software_version: env!("CARGO_PKG_VERSION"),
-            open_registrations: config.registration_mode != RegistrationMode::Closed,
+            open_registrations: settings.registration_mode != RegistrationMode::Closed,
             users_total: usage.users_total,
             users_active_month: usage.users_active_month,
             users_active_halfyear: usage.users_active_halfyear,
             local_posts: usage.local_posts,
             local_comments: usage.local_comments,
-            node_name: &config.instance_name,
-            node_description: &config.instance_description,
-            registration_mode: config.registration_mode.as_str(),
+            node_name: &settings.name,
+            node_description: &settings.description,
+            registration_mode: settings.registration_mode.as_str(),
         },
     );
     let content_type = if version == "2.0" {

@@ -27,6 +27,7 @@ mod discovery;
 mod federation;
 mod feed_pages;
 pub mod i18n;
+mod instance_pages;
 mod media_files;
 mod notification_pages;
 pub mod page;
@@ -135,6 +136,17 @@ pub fn router(state: AppState) -> Router {
         .route("/post/{id}/c/{comment}", get(post_pages::sub_thread))
         .route("/settings/email", post(account_pages::change_email))
         .route("/settings/delete", post(account_pages::delete_account))
+        .route("/static/theme.css", get(instance_pages::theme_css))
+        .route(
+            "/admin/settings",
+            get(instance_pages::settings_form).post(instance_pages::settings),
+        )
+        .route("/admin/users/{id}/role", post(instance_pages::set_role))
+        .route("/admin/users/{id}/suspend", post(instance_pages::suspend))
+        .route(
+            "/admin/users/{id}/reactivate",
+            post(instance_pages::reactivate),
+        )
         .route("/local", get(feed_pages::local))
         .route("/network", get(feed_pages::network))
         .merge(crate::api::router())

@@ -17,6 +17,7 @@ use super::session::{self, cookie_value, MaybeSession};
 use super::{public_message, status_of, AppState};
 use crate::domain::accounts::{Account, Role};
 use crate::domain::actors::{Actor, ActorKind};
+use crate::domain::instance_settings::{self, InstanceSettings};
 use crate::domain::notifications;
 use crate::error::Error;
 
@@ -26,7 +27,10 @@ const FORM_MAX: usize = 256 * 1024;
 
 /// What every page's layout needs, and who is asking.
 pub struct PageContext {
+    /// The instance's name (as in `instance`).
     pub instance_name: String,
+    /// The instance's settings in force (name, description, accent, registration mode).
+    pub instance: InstanceSettings,
     /// The signed-in account.
     pub account: Option<Account>,
     /// The signed-in member's username.
@@ -100,23 +104,27 @@ impl FromRequestParts<AppState> for PageContext {
             .filter(|key| key.starts_with("flash-") && t.has(key))
             .map(|key| t.get(key));
         let account = session.map(|s| s.account);
-        let unread = match &account {
-            Some(a) => {
-                let person_id = a.actor.id;
-                state
-                    .db
-                    .run(move |conn| notifications::unread_count(conn, person_id, UNREAD_CAP))
-                    .await
-                    .unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "unread count failed");
-                        0
-                    })
-            }
-            None => 0,
-        };
+        let person_id = account.as_ref().map(|a| a.actor.id);
+        let config = state.config.clone();
+        let (instance, unread) = state
+            .db
+            .run(move |conn| {
+                let instance = instance_settings::current(conn, &config)?;
+                let unread = match person_id {
+                    Some(id) => notifications::unread_count(conn, id, UNREAD_CAP)?,
+                    None => 0,
+                };
+                Ok((instance, unread))
+            })
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "instance settings or unread count failed");
+                (instance_settings::from_config(&state.config), 0)
+            });
         Ok(PageContext {
             unread,
-            instance_name: state.config.instance_name.clone(),
+            instance_name: instance.name.clone(),
+            instance,
             username: account.as_ref().map(|a| a.actor.username.clone()),
             account,
             csrf_token,

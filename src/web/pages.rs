@@ -80,10 +80,10 @@ pub async fn index(
         .await;
     match loaded {
         Ok((mine, feed, communities, partners)) => render(&IndexPage {
-            page,
-            description: state.config.instance_description.clone(),
+            description: page.instance.description.clone(),
             domain: state.config.domain.clone(),
-            registrations_open: state.config.registration_mode != RegistrationMode::Closed,
+            registrations_open: page.instance.registration_mode != RegistrationMode::Closed,
+            page,
             mine,
             feed,
             communities,
@@ -208,15 +208,15 @@ struct SignupPage {
     done: Option<String>,
 }
 
-pub async fn signup_form(State(state): State<AppState>, page: PageContext) -> Response {
-    let status = if state.config.registration_mode == RegistrationMode::Closed {
+pub async fn signup_form(page: PageContext) -> Response {
+    let status = if page.instance.registration_mode == RegistrationMode::Closed {
         StatusCode::FORBIDDEN
     } else {
         StatusCode::OK
     };
     let body = SignupPage {
+        mode: page.instance.registration_mode.as_str(),
         page,
-        mode: state.config.registration_mode.as_str(),
         username: String::new(),
         email: String::new(),
         reason: String::new(),
@@ -273,8 +273,8 @@ pub async fn signup(
         Err(e) => (status_of(&e), FieldErrors::from_error(&page, &e), None),
     };
     let body = SignupPage {
+        mode: page.instance.registration_mode.as_str(),
         page,
-        mode: state.config.registration_mode.as_str(),
         username: form.username.chars().take(60).collect(),
         email: form.email.chars().take(254).collect(),
         reason: form.reason.chars().take(1000).collect(),

@@ -53,6 +53,20 @@ async function tabTo(page, id) {
 }
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+/** The light scheme's post on the first instance. */
+let firstPost = null;
+
+/** Reloads `url` in `page` until `test(page)` holds (federation is asynchronous). */
+async function until(page, url, test, what) {
+  for (let i = 0; i < 60; i++) {
+    await page.goto(url);
+    if (await test(page)) return true;
+    await page.waitForTimeout(250);
+  }
+  console.log(`gave up waiting until ${what}`);
+  return false;
+}
+
 try {
   for (const scheme of ['light', 'dark']) {
     const context = await browser.newContext({ colorScheme: scheme, locale: 'fr-FR', bypassCSP: true });
@@ -148,7 +162,8 @@ try {
     await shot(page, `${scheme}-post-phone`);
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    for (const [path, name] of [[`/u/${user}`, 'profile'], ['/communities', 'directory-member'], ['/follow', 'follow'], ['/notifications', 'notifications'], [`/c/${community}/settings`, 'community-settings'], ['/settings', 'settings'], [`${new URL(post).pathname}/delete`, 'confirm-delete']]) {
+    if (scheme === 'light') firstPost = post;
+    for (const [path, name] of [['/local', 'feed-local'], ['/network', 'feed-network'], ['/?sort=top&period=week', 'home-top'], [`/u/${user}`, 'profile'], ['/communities', 'directory-member'], ['/follow', 'follow'], ['/notifications', 'notifications'], [`/c/${community}/settings`, 'community-settings'], ['/settings', 'settings'], [`${new URL(post).pathname}/delete`, 'confirm-delete']]) {
       await page.goto(BASE + path);
       await audit(page, `${scheme} member ${path}`);
       await shot(page, `${scheme}-${name}`);
@@ -204,8 +219,64 @@ try {
       check((await page.textContent('h1')) === 'Fédération', `${scheme}: federation status page`);
       await audit(page, `${scheme} admin /admin/federation`);
       await shot(page, `${scheme}-admin-federation`);
+      await page.goto(BASE + '/admin/settings');
+      check((await page.textContent('h1')) === 'Réglages de l’instance', `${scheme}: instance settings page`);
+      await audit(page, `${scheme} admin /admin/settings`);
+      await shot(page, `${scheme}-admin-settings`);
       await context.close();
     }
+  }
+
+  // A member of a second instance follows the first one's community by its
+  // handle, reads its new post in her feed there, and answers it.
+  const second = process.env.RECOLTE_SECOND_BASE;
+  if (second && firstPost) {
+    const context = await browser.newContext({ colorScheme: 'light', locale: 'fr-FR', bypassCSP: true });
+    const zoe = await context.newPage();
+    await zoe.goto(second + '/login');
+    await zoe.fill('#login', process.env.RECOLTE_SECOND_USER);
+    await zoe.fill('#password', process.env.RECOLTE_SECOND_PASSWORD);
+    await zoe.click('main form button[type=submit]');
+    await zoe.goto(second + '/follow');
+    await zoe.fill('#handle', `!climat_light@${new URL(BASE).host}`);
+    await zoe.click('main form button[type=submit]');
+    check(/\/remote\/\d+$/.test(zoe.url()), 'second instance: the community found by its handle');
+    const remote = zoe.url();
+    check(await until(zoe, remote, p => p.locator('text=Quitter la communauté').count().then(n => n > 0), 'the follow is accepted'),
+      'second instance: membership accepted');
+    await audit(zoe, 'second instance remote community');
+    await shot(zoe, 'second-remote-community');
+
+    const lea = await (await browser.newContext({ locale: 'fr-FR', bypassCSP: true })).newPage();
+    await lea.goto(BASE + '/login');
+    await lea.fill('#login', 'lea_light');
+    await lea.fill('#password', 'un mot de passe');
+    await lea.click('main form button[type=submit]');
+    await lea.goto(BASE + '/c/climat_light/submit');
+    await lea.fill('#title', 'Nouvelles de la transition');
+    await lea.fill('#body', 'Le **plan vélo** est voté.');
+    await lea.click('main form button[type=submit]');
+    await lea.waitForURL(/\/post\/\d+$/);
+    const onFirst = lea.url();
+
+    check(await until(zoe, second + '/', p => p.locator('a:text-is("Nouvelles de la transition")').count().then(n => n > 0), 'the post reaches the second instance'),
+      'second instance: the post in her feed');
+    await zoe.click('a:text-is("Nouvelles de la transition")');
+    check(await zoe.locator('.content strong', { hasText: 'plan vélo' }).count() === 1, 'second instance: the post shown');
+    await zoe.fill('#comment-body', 'Réponse depuis la seconde instance');
+    await zoe.click('.thread > form button[type=submit]');
+    check((await zoe.textContent('.flash')).includes('commentaire est publié'), 'second instance: reply published');
+    await audit(zoe, 'second instance post');
+    await shot(zoe, 'second-post');
+
+    // Over HTTP, the answer reaches the first instance.
+    let arrived = false;
+    for (let i = 0; i < 60 && !arrived; i++) {
+      arrived = (await (await fetch(onFirst)).text()).includes('Réponse depuis la seconde instance');
+      if (!arrived) await new Promise(r => setTimeout(r, 250));
+    }
+    check(arrived, 'first instance: the reply arrived');
+    await context.close();
   }
 } finally {
   await browser.close();

@@ -1,3 +1,4 @@
+DROP TABLE instance_settings;
 DROP TRIGGER post_stats_comment_insert ON comments;
 DROP FUNCTION post_stats_comment_insert();
 DROP TRIGGER post_stats_like_delete ON likes;

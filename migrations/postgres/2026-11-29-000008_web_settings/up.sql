@@ -48,3 +48,12 @@ BEGIN
 END $$ LANGUAGE plpgsql;
 CREATE TRIGGER post_stats_comment_insert AFTER INSERT ON comments
 FOR EACH ROW EXECUTE FUNCTION post_stats_comment_insert();
+
+CREATE TABLE instance_settings (
+    id BIGINT PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    accent TEXT NOT NULL,
+    registration_mode TEXT NOT NULL CHECK (registration_mode IN ('open', 'approval', 'closed')),
+    updated_at TIMESTAMP NOT NULL
+);

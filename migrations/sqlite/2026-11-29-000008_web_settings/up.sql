@@ -34,3 +34,16 @@ CREATE TRIGGER post_stats_comment_insert AFTER INSERT ON comments BEGIN
     WHERE post_id = NEW.post_id AND last_activity_at < NEW.published_at
       AND NEW.published_at <= (SELECT datetime(published_at, '+2 days') FROM posts WHERE id = NEW.post_id);
 END;
+
+-- Instance settings edited by administrators (one row, once saved; until
+-- then the configuration's values apply). A logo will join them with the
+-- media store.
+CREATE TABLE instance_settings (
+    id BIGINT PRIMARY KEY NOT NULL CHECK (id = 1),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    -- The accent colour chosen, as #rrggbb.
+    accent TEXT NOT NULL,
+    registration_mode TEXT NOT NULL CHECK (registration_mode IN ('open', 'approval', 'closed')),
+    updated_at TIMESTAMP NOT NULL
+);
