@@ -8,35 +8,19 @@
 //! `BENCH_STATUSES` and `BENCH_FOLLOWS` change the sizes. Figures go to
 //! BENCHMARKS.md.
 
-use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+mod api_bench;
 
+use std::time::Instant;
+
+use api_bench::{percentile, size, Throwaway};
 use diesel::prelude::*;
-use diesel::{Connection, PgConnection};
-use recolte::config::Config;
-use recolte::domain::accounts::{self, AccountStatus, NewAccount, Role};
 use recolte::domain::actors::NewActor;
-use recolte::domain::oauth;
 use recolte::schema::{actors, follows};
-
-const PASSWORD: &str = "correct horse battery";
 /// Home timeline requests measured (one token: under its rate limit).
 const READS: usize = 280;
 /// Clients writing statuses at once, and statuses each writes.
 const WRITERS: usize = 4;
 const PER_WRITER: usize = 250;
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
 
 /// Inserts `people` remote authors, makes alice follow the first `follows`
 /// of them, and writes `statuses` posts spread over all of them (one SQL
@@ -112,65 +96,21 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (database_url, postgres) = match std::env::var("RECOLTE_BENCH_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let name = format!("recolte_bench_api_{}", std::process::id());
-            let mut c = PgConnection::establish(&admin).expect("PostgreSQL reachable");
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut c)
-                .unwrap();
-            let mut url = url::Url::parse(&admin).unwrap();
-            url.set_path(&name);
-            (url.to_string(), Some((admin, name)))
-        }
-        _ => (dir.path().join("bench.db").display().to_string(), None),
-    };
+    let database = Throwaway::new("api");
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let mut env = BTreeMap::new();
-        env.insert("RECOLTE_DOMAIN".to_string(), format!("localhost:{port}"));
-        env.insert("RECOLTE_DATABASE_URL".to_string(), database_url.clone());
-        env.insert("RECOLTE_FEDERATION_ALLOW_HTTP".to_string(), "true".into());
-        env.insert("RECOLTE_DATA_DIR".to_string(), dir.path().display().to_string());
-        let mut config = Config::from_sources(None, "", &env).expect("configuration");
-        config.bind = listener.local_addr().unwrap();
-        let server = recolte::web::start_with_listener(config, listener)
-            .await
-            .expect("server starts");
+        let server = database.serve().await;
+        let port = server.addr.port();
         let state = server.state.clone();
         let started = Instant::now();
         let config = state.config.clone();
         let tokens = state
             .db
             .run(move |conn| {
-                let new = NewAccount {
-                    username: "alice".into(),
-                    email: "alice@example.org".into(),
-                    password: PASSWORD.into(),
-                    role: Role::Member,
-                    signup_reason: String::new(),
-                };
-                let alice = accounts::create(conn, &config, &new, AccountStatus::Active)?;
-                seed(conn, alice.actor.id, follows_n * 2, follows_n, statuses);
-                let (app, _) = oauth::create_app(
-                    conn,
-                    &oauth::NewApp {
-                        name: "bench",
-                        redirect_uris: oauth::OOB_URI,
-                        scopes: "read write",
-                        website: None,
-                    },
-                )?;
                 // One token per client: each stays within its rate limit
                 // (300 requests per 5 minutes).
-                let scopes = oauth::Scopes::parse("read write")?;
-                (0..1 + WRITERS)
-                    .map(|_| {
-                        Ok(oauth::token_for_new_account(conn, &app, &alice, &scopes)?.access_token)
-                    })
-                    .collect::<Result<Vec<String>, recolte::error::Error>>()
+                let (alice, tokens) = api_bench::alice_with_tokens(conn, &config, 1 + WRITERS)?;
+                seed(conn, alice.actor.id, follows_n * 2, follows_n, statuses);
+                Ok(tokens)
             })
             .await
             .expect("seeded");
@@ -233,10 +173,4 @@ fn main() {
         );
         server.shutdown().await;
     });
-    if let Some((admin, name)) = postgres {
-        if let Ok(mut c) = PgConnection::establish(&admin) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut c);
-        }
-    }
 }

@@ -11,31 +11,14 @@
 //! URL to run on a throwaway PostgreSQL database. Figures go to
 //! BENCHMARKS.md.
 
-use std::collections::BTreeMap;
+mod api_bench;
+
 use std::time::{Duration, Instant};
 
-use diesel::prelude::*;
-use diesel::{Connection, PgConnection};
+use api_bench::{percentile, size, Throwaway};
 use futures_util::StreamExt;
-use recolte::config::Config;
-use recolte::domain::accounts::{self, AccountStatus, NewAccount, Role};
-use recolte::domain::oauth;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
-
-const PASSWORD: &str = "correct horse battery";
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
 
 /// Resident memory of this process, in MiB.
 fn rss_mib() -> f64 {
@@ -56,63 +39,16 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (database_url, postgres) = match std::env::var("RECOLTE_BENCH_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let name = format!("recolte_bench_streaming_{}", std::process::id());
-            let mut c = PgConnection::establish(&admin).expect("PostgreSQL reachable");
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut c)
-                .unwrap();
-            let mut url = url::Url::parse(&admin).unwrap();
-            url.set_path(&name);
-            (url.to_string(), Some((admin, name)))
-        }
-        _ => (dir.path().join("bench.db").display().to_string(), None),
-    };
+    let database = Throwaway::new("streaming");
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let mut env = BTreeMap::new();
-        env.insert("RECOLTE_DOMAIN".to_string(), format!("localhost:{port}"));
-        env.insert("RECOLTE_DATABASE_URL".to_string(), database_url.clone());
-        env.insert("RECOLTE_FEDERATION_ALLOW_HTTP".to_string(), "true".into());
-        env.insert("RECOLTE_DATA_DIR".to_string(), dir.path().display().to_string());
-        let mut config = Config::from_sources(None, "", &env).expect("configuration");
-        config.bind = listener.local_addr().unwrap();
-        let server = recolte::web::start_with_listener(config, listener)
-            .await
-            .expect("server starts");
+        let server = database.serve().await;
+        let port = server.addr.port();
         let state = server.state.clone();
         let config = state.config.clone();
         // One token per client: each stays within its own rate limit.
         let tokens = state
             .db
-            .run(move |conn| {
-                let new = NewAccount {
-                    username: "alice".into(),
-                    email: "alice@example.org".into(),
-                    password: PASSWORD.into(),
-                    role: Role::Member,
-                    signup_reason: String::new(),
-                };
-                let alice = accounts::create(conn, &config, &new, AccountStatus::Active)?;
-                let (app, _) = oauth::create_app(
-                    conn,
-                    &oauth::NewApp {
-                        name: "bench",
-                        redirect_uris: oauth::OOB_URI,
-                        scopes: "read write",
-                        website: None,
-                    },
-                )?;
-                let scopes = oauth::Scopes::parse("read write")?;
-                (0..clients + 1)
-                    .map(|_| {
-                        Ok(oauth::token_for_new_account(conn, &app, &alice, &scopes)?.access_token)
-                    })
-                    .collect::<Result<Vec<String>, recolte::error::Error>>()
-            })
+            .run(move |conn| Ok(api_bench::alice_with_tokens(conn, &config, clients + 1)?.1))
             .await
             .expect("tokens");
         let before = rss_mib();
@@ -199,10 +135,4 @@ fn main() {
         );
         server.shutdown().await;
     });
-    if let Some((admin, name)) = postgres {
-        let mut c = PgConnection::establish(&admin).unwrap();
-        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut c)
-            .unwrap();
-    }
 }
