@@ -508,9 +508,10 @@ pub struct FilterMatch<'a> {
 }
 
 /// A viewer's active (unexpired) filters for one context, loaded once
-/// for a page; none for anonymous viewers.
+/// for a page (with their keywords lowercased once); none for anonymous
+/// viewers.
 #[derive(Debug, Default)]
-pub struct ActiveFilters(Vec<Filter>);
+pub struct ActiveFilters(Vec<(Filter, Vec<String>)>);
 
 impl ActiveFilters {
     pub fn load(conn: &mut DbConn, viewer: Option<i64>, context: &str) -> Result<Self, Error> {
@@ -522,6 +523,14 @@ impl ActiveFilters {
             of_owner(conn, viewer)?
                 .into_iter()
                 .filter(|f| f.active(now) && f.contexts().contains(&context))
+                .map(|f| {
+                    let lowered = f
+                        .keywords
+                        .iter()
+                        .map(|k| k.keyword.to_lowercase())
+                        .collect();
+                    (f, lowered)
+                })
                 .collect(),
         ))
     }
@@ -534,12 +543,13 @@ impl ActiveFilters {
         let text = searchable_text(status).to_lowercase();
         self.0
             .iter()
-            .filter_map(|filter| {
+            .filter_map(|(filter, lowered)| {
                 let keyword_matches: Vec<String> = filter
                     .keywords
                     .iter()
-                    .filter(|k| keyword_found(&text, &k.keyword.to_lowercase(), k.whole_word))
-                    .map(|k| k.keyword.clone())
+                    .zip(lowered)
+                    .filter(|(k, low)| keyword_found(&text, low, k.whole_word))
+                    .map(|(k, _)| k.keyword.clone())
                     .collect();
                 let status_matches: Vec<i64> = filter
                     .statuses
