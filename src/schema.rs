@@ -448,3 +448,37 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+// Filters (migration 2026-11-29-000009_filters).
+diesel::table! {
+    filters (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        title -> Text,
+        context -> Text,
+        action -> Text,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    filter_keywords (id) {
+        id -> BigInt,
+        filter_id -> BigInt,
+        keyword -> Text,
+        whole_word -> Bool,
+    }
+}
+
+diesel::table! {
+    filter_statuses (id) {
+        id -> BigInt,
+        filter_id -> BigInt,
+        status_id -> BigInt,
+    }
+}
+
+diesel::joinable!(filter_keywords -> filters (filter_id));
+diesel::joinable!(filter_statuses -> filters (filter_id));
+diesel::allow_tables_to_appear_in_same_query!(filters, filter_keywords, filter_statuses);

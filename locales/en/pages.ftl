@@ -287,3 +287,10 @@ admin-suspend = Suspend
 admin-suspend-who = Suspend the account of { $name }
 admin-reactivate = Reactivate
 admin-reactivate-who = Reactivate the account of { $name }
+
+## Hashtag page (filters branch)
+tag-about = Posts and comments carrying this hashtag, written here or on partner instances, newest first.
+tag-items = Posts and comments
+tag-comment = Comment
+tag-empty = Nothing carries this hashtag here yet.
+tag-no-more = There is nothing more with this hashtag.

@@ -290,3 +290,10 @@ admin-suspend = Suspendre
 admin-suspend-who = Suspendre le compte de { $name }
 admin-reactivate = Réactiver
 admin-reactivate-who = Réactiver le compte de { $name }
+
+## Page d’un mot-clé (branche filters)
+tag-about = Les publications et commentaires qui portent ce mot-clé, écrits ici ou sur les instances partenaires, du plus récent au plus ancien.
+tag-items = Publications et commentaires
+tag-comment = Commentaire
+tag-empty = Rien ne porte encore ce mot-clé ici.
+tag-no-more = Il n’y a rien d’autre avec ce mot-clé.

@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::db::DbConn;
 use crate::domain::accounts::{self, NewAccount, Role};
 use crate::domain::actors::{self, Actor};
+use crate::domain::filters::ActiveFilters;
 use crate::domain::follows::{self, FollowList};
 use crate::domain::oauth;
 use crate::domain::profiles;
@@ -110,8 +111,12 @@ pub async fn statuses(
             )?
         };
         let facts = StatusFacts::load(conn, &list, viewer)?;
+        let active = ActiveFilters::load(conn, viewer, "account")?;
         let ids: Vec<i64> = list.iter().map(|s| s.row.id).collect();
-        Ok((ids, entities::statuses(config, &list, &facts)))
+        Ok((
+            ids,
+            entities::filtered_statuses(config, &list, &facts, &active),
+        ))
     })
     .await?;
     Ok(paged(&state, &uri, &ids, body))

@@ -2,7 +2,8 @@
 //! community is an account with `group: true`), statuses (a post or a
 //! comment), relationships, notifications, apps, tokens. Ids travel as
 //! strings, dates as ISO 8601 in UTC, `acct` is `name` here and
-//! `name@domain` elsewhere, `content` is HTML.
+//! `name@domain` elsewhere, `content` is HTML. Filters too, and the
+//! `filtered` results they put on statuses.
 
 use serde_json::{json, Value};
 
@@ -10,6 +11,7 @@ use crate::config::Config;
 use crate::db::DbConn;
 use crate::domain::actors::{Actor, ActorKind};
 use crate::domain::content::Target;
+use crate::domain::filters::{self, ActiveFilters, Filter, FilterMatch, FilteredStatus, Keyword};
 use crate::domain::follows::{Follow, FollowState};
 use crate::domain::media::Media;
 use crate::domain::notifications::Notification;
@@ -280,11 +282,97 @@ pub fn poll(view: &PollView) -> Value {
 
 /// A page of statuses, in order.
 pub fn statuses(config: &Config, page: &[Status], facts: &StatusFacts) -> Value {
+    filtered_statuses(config, page, facts, &ActiveFilters::default())
+}
+
+/// A page of statuses as the viewer's filters for its context leave it:
+/// those a `hide` filter matches are left out, the others carry
+/// `filtered` (a reblog is judged by the status it boosts).
+pub fn filtered_statuses(
+    config: &Config,
+    page: &[Status],
+    facts: &StatusFacts,
+    active: &ActiveFilters,
+) -> Value {
     Value::Array(
         page.iter()
-            .filter_map(|s| status(config, s, facts))
+            .filter_map(|s| filtered_status(config, s, facts, active))
             .collect(),
     )
+}
+
+/// One status with the viewer's filters applied: `None` when hidden (or
+/// its author unknown).
+pub fn filtered_status(
+    config: &Config,
+    status: &Status,
+    facts: &StatusFacts,
+    active: &ActiveFilters,
+) -> Option<Value> {
+    let judged = facts.originals.get(&status.row.id).unwrap_or(status);
+    let matches = active.matches(judged);
+    if filters::hides(&matches) {
+        return None;
+    }
+    let mut value = self::status(config, status, facts)?;
+    if !matches.is_empty() {
+        let results: Vec<Value> = matches.iter().map(filter_result).collect();
+        if value["reblog"].is_object() {
+            value["reblog"]["filtered"] = json!(results);
+        }
+        value["filtered"] = json!(results);
+    }
+    Some(value)
+}
+
+fn filter_result(m: &FilterMatch<'_>) -> Value {
+    json!({
+        "filter": filter(m.filter),
+        "keyword_matches": if m.keyword_matches.is_empty() { None } else { Some(&m.keyword_matches) },
+        "status_matches": if m.status_matches.is_empty() {
+            None
+        } else {
+            Some(m.status_matches.iter().map(i64::to_string).collect::<Vec<_>>())
+        },
+    })
+}
+
+/// A filter (v2) with its keywords and statuses.
+pub fn filter(f: &Filter) -> Value {
+    json!({
+        "id": f.row.id.to_string(),
+        "title": f.row.title,
+        "context": f.contexts(),
+        "expires_at": f.row.expires_at.map(date),
+        "filter_action": f.row.action,
+        "keywords": f.keywords.iter().map(filter_keyword).collect::<Vec<_>>(),
+        "statuses": f.statuses.iter().map(filter_status).collect::<Vec<_>>(),
+    })
+}
+
+pub fn filter_keyword(k: &Keyword) -> Value {
+    json!({ "id": k.id.to_string(), "keyword": k.keyword, "whole_word": k.whole_word })
+}
+
+pub fn filter_status(s: &FilteredStatus) -> Value {
+    json!({ "id": s.id.to_string(), "status_id": s.status_id.to_string() })
+}
+
+/// A filter as v1 shows it: one entry per keyword.
+pub fn filters_v1(f: &Filter) -> Vec<Value> {
+    f.keywords
+        .iter()
+        .map(|k| {
+            json!({
+                "id": k.id.to_string(),
+                "phrase": k.keyword,
+                "context": f.contexts(),
+                "whole_word": k.whole_word,
+                "expires_at": f.row.expires_at.map(date),
+                "irreversible": f.row.action == "hide",
+            })
+        })
+        .collect()
 }
 
 /// A titled post shows its title first, unless the text already starts with it.

@@ -9,6 +9,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::{entities, paged, path_id, run, ApiResult, Auth, Params, Query};
+use crate::domain::filters::{self, ActiveFilters};
 use crate::domain::lists::{self, List, ListDraft};
 use crate::domain::statuses::{self, StatusFacts, Timeline};
 use crate::web::AppState;
@@ -181,8 +182,12 @@ pub async fn timeline(
         };
         let found = statuses::timeline(conn, which, &page)?;
         let facts = StatusFacts::load(conn, &found, Some(me))?;
+        let active = ActiveFilters::load(conn, Some(me), filters::context_of(&which))?;
         let ids: Vec<i64> = found.iter().map(|s| s.row.id).collect();
-        Ok((ids, entities::statuses(config, &found, &facts)))
+        Ok((
+            ids,
+            entities::filtered_statuses(config, &found, &facts, &active),
+        ))
     })
     .await?;
     Ok(paged(&state, &uri, &ids, body))

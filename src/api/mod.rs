@@ -25,6 +25,8 @@
 //! - `streaming.rs`: the streams (user, notifications, public, hashtag,
 //!   list) over WebSocket and as server-sent events.
 //! - `tags.rs`: the tag timeline and the tag entity.
+//! - `filters.rs`: filters v2 (with their keywords and statuses) and the
+//!   v1 listing; applying them is `entities::filtered_statuses`.
 //! - `rate_limit.rs`: requests per token or address, `429` past the limit.
 
 use std::sync::Arc;
@@ -46,6 +48,7 @@ use crate::web::{public_message, status_of, AppState};
 
 mod accounts;
 mod entities;
+mod filters;
 mod instance;
 mod lists;
 mod media;
@@ -103,8 +106,6 @@ pub fn router() -> Router<AppState> {
             "/api/v1/conversations",
             instance::user_empty_list("read:statuses"),
         ),
-        ("/api/v2/filters", instance::user_empty_list("read:filters")),
-        ("/api/v1/filters", instance::user_empty_list("read:filters")),
         ("/api/v1/lists", get(lists::index).post(lists::create)),
         (
             "/api/v1/lists/{id}",
@@ -278,6 +279,34 @@ pub fn router() -> Router<AppState> {
             get(streaming::server_sent),
         ),
         ("/api/v1/streaming/list", get(streaming::server_sent)),
+        // --- Filters (v2, and v1 read for old apps) ---
+        ("/api/v2/filters", get(filters::index).post(filters::create)),
+        (
+            "/api/v2/filters/{id}",
+            get(filters::show)
+                .put(filters::update)
+                .delete(filters::delete),
+        ),
+        (
+            "/api/v2/filters/{id}/keywords",
+            get(filters::keywords).post(filters::add_keyword),
+        ),
+        (
+            "/api/v2/filter_keywords/{id}",
+            get(filters::show_keyword)
+                .put(filters::update_keyword)
+                .delete(filters::delete_keyword),
+        ),
+        (
+            "/api/v2/filters/{id}/statuses",
+            get(filters::statuses).post(filters::add_status),
+        ),
+        (
+            "/api/v2/filter_statuses/{id}",
+            get(filters::show_status).delete(filters::delete_status),
+        ),
+        ("/api/v1/filters", get(filters::index_v1)),
+        // --- end filters ---
     ];
     let limiter = Arc::new(rate_limit::RateLimiter::default());
     routes
@@ -414,16 +443,9 @@ impl Params {
 
     /// A boolean: `true`/`false`, `1`/`0`, `on`/`off`, `yes`/`no`.
     pub fn bool(&self, key: &str) -> Result<Option<bool>, ApiError> {
-        let Some(text) = self.text(key) else {
-            return Ok(None);
-        };
-        match text.to_ascii_lowercase().as_str() {
-            "true" | "1" | "on" | "yes" => Ok(Some(true)),
-            "false" | "0" | "off" | "no" | "" => Ok(Some(false)),
-            _ => Err(ApiError::invalid(
-                "params",
-                format!("{key} must be true or false"),
-            )),
+        match self.text(key) {
+            Some(text) => parse_bool(key, &text).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -472,40 +494,70 @@ impl Params {
     /// index; `None` when absent. Only the first 16 items are looked at.
     pub fn indexed_pairs(&self, key: &str, names: [&str; 2]) -> Option<Vec<(String, String)>> {
         const ITEMS_MAX: usize = 16;
+        let items = self.indexed(key, &names, ITEMS_MAX)?;
+        Some(
+            items
+                .into_iter()
+                .map(|mut item| {
+                    let b = item.pop().flatten().unwrap_or_default();
+                    let a = item.pop().flatten().unwrap_or_default();
+                    (a, b)
+                })
+                .collect(),
+        )
+    }
+
+    /// The texts of a list of objects (`names` in each, `None` where
+    /// absent; booleans as `true`/`false`): in a form `key[0][name]=…`, in
+    /// JSON an array of objects or an object keyed by index; `None` when
+    /// absent. Items come in index order; only the first `max` are kept.
+    pub fn indexed(
+        &self,
+        key: &str,
+        names: &[&str],
+        max: usize,
+    ) -> Option<Vec<Vec<Option<String>>>> {
         let text = |v: &Value| match v {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => String::new(),
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
         };
-        let pair = |item: &Value| (text(&item[names[0]]), text(&item[names[1]]));
+        let item = |v: &Value| -> Vec<Option<String>> {
+            names.iter().map(|n| v.get(n).and_then(text)).collect()
+        };
         match self.0.get(key) {
-            Some(Value::Array(items)) => {
-                return Some(items.iter().take(ITEMS_MAX).map(pair).collect())
-            }
+            Some(Value::Array(items)) => return Some(items.iter().take(max).map(item).collect()),
             Some(Value::Object(map)) => {
                 let mut items: Vec<(usize, &Value)> = map
                     .iter()
                     .filter_map(|(k, v)| Some((k.parse().ok()?, v)))
                     .collect();
                 items.sort_by_key(|(i, _)| *i);
-                return Some(
-                    items
-                        .into_iter()
-                        .take(ITEMS_MAX)
-                        .map(|(_, v)| pair(v))
-                        .collect(),
-                );
+                return Some(items.into_iter().take(max).map(|(_, v)| item(v)).collect());
             }
             _ => {}
         }
-        let items: Vec<(String, String)> = (0..ITEMS_MAX)
-            .filter_map(|i| {
-                let a = self.text(&format!("{key}[{i}][{}]", names[0]));
-                let b = self.text(&format!("{key}[{i}][{}]", names[1]));
-                (a.is_some() || b.is_some()).then(|| (a.unwrap_or_default(), b.unwrap_or_default()))
-            })
-            .collect();
-        (!items.is_empty()).then_some(items)
+        // A form: `key[i][name]` fields, gathered by index.
+        let mut found: std::collections::BTreeMap<usize, Vec<Option<String>>> =
+            std::collections::BTreeMap::new();
+        for (k, v) in &self.0 {
+            let Some((index, name)) = k
+                .strip_prefix(key)
+                .and_then(|rest| rest.strip_prefix('['))
+                .and_then(|rest| rest.split_once("]["))
+                .and_then(|(i, rest)| Some((i.parse::<usize>().ok()?, rest.strip_suffix(']')?)))
+            else {
+                continue;
+            };
+            let Some(at) = names.iter().position(|n| *n == name) else {
+                continue;
+            };
+            found
+                .entry(index)
+                .or_insert_with(|| vec![None; names.len()])[at] = text(v);
+        }
+        (!found.is_empty()).then(|| found.into_values().take(max).collect())
     }
 
     /// A list inside an object: `{"poll": {"options": [...]}}` in JSON,
@@ -634,6 +686,19 @@ impl FromRequest<AppState> for Params {
             ));
         }
         Ok(params)
+    }
+}
+
+/// A boolean as Mastodon reads one: `true`/`false`, `1`/`0`, `on`/`off`,
+/// `yes`/`no` (empty is false).
+pub fn parse_bool(key: &str, text: &str) -> Result<bool, ApiError> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "on" | "yes" => Ok(true),
+        "false" | "0" | "off" | "no" | "" => Ok(false),
+        _ => Err(ApiError::invalid(
+            "params",
+            format!("{key} must be true or false"),
+        )),
     }
 }
 

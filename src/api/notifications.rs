@@ -12,6 +12,7 @@ use super::{entities, paged, path_id, run, ApiResult, Auth, Query};
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::domain::actors;
+use crate::domain::filters::ActiveFilters;
 use crate::domain::notifications::{self, Notification};
 use crate::domain::statuses::{self, AccountFacts, StatusFacts};
 use crate::error::Error;
@@ -27,6 +28,7 @@ pub(super) fn render(
     let status_ids: Vec<i64> = list.iter().filter_map(|n| n.status_id).collect();
     let loaded = statuses::by_ids(conn, &status_ids)?;
     let facts = StatusFacts::load(conn, &loaded, Some(viewer))?;
+    let active = ActiveFilters::load(conn, Some(viewer), "notifications")?;
     let from_ids: Vec<i64> = list.iter().map(|n| n.from_id).collect();
     let from = actors::by_ids(conn, &from_ids)?;
     let counts = AccountFacts::load(conn, &from_ids)?;
@@ -39,7 +41,7 @@ pub(super) fn render(
                     loaded
                         .iter()
                         .find(|s| s.row.id == id)
-                        .and_then(|s| entities::status(config, s, &facts))?,
+                        .and_then(|s| entities::filtered_status(config, s, &facts, &active))?,
                 ),
                 None => None,
             };

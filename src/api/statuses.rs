@@ -15,6 +15,7 @@ use crate::activitypub::resolve;
 use crate::config::Config;
 use crate::db::DbConn;
 use crate::domain::content::{self, Target};
+use crate::domain::filters::{self, ActiveFilters};
 use crate::domain::media;
 use crate::domain::polls::NewPoll;
 use crate::domain::reblogs;
@@ -167,9 +168,10 @@ pub async fn context(
         let (ancestors, descendants) = statuses::context(conn, &status)?;
         let all: Vec<Status> = ancestors.iter().chain(&descendants).cloned().collect();
         let facts = StatusFacts::load(conn, &all, viewer)?;
+        let active = ActiveFilters::load(conn, viewer, "thread")?;
         Ok(json!({
-            "ancestors": entities::statuses(config, &ancestors, &facts),
-            "descendants": entities::statuses(config, &descendants, &facts),
+            "ancestors": entities::filtered_statuses(config, &ancestors, &facts, &active),
+            "descendants": entities::filtered_statuses(config, &descendants, &facts, &active),
         }))
     })
     .await?;
@@ -219,8 +221,12 @@ pub(super) async fn timeline(
     let (ids, body) = run(&state, move |conn, config| {
         let list = statuses::timeline(conn, which, &page)?;
         let facts = StatusFacts::load(conn, &list, viewer)?;
+        let active = ActiveFilters::load(conn, viewer, filters::context_of(&which))?;
         let ids: Vec<i64> = list.iter().map(|s| s.row.id).collect();
-        Ok((ids, entities::statuses(config, &list, &facts)))
+        Ok((
+            ids,
+            entities::filtered_statuses(config, &list, &facts, &active),
+        ))
     })
     .await?;
     Ok(paged(&state, &uri, &ids, body))

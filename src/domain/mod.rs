@@ -9,6 +9,7 @@ pub mod administration;
 pub mod communities;
 pub mod content;
 pub mod feeds;
+pub mod filters;
 pub mod follows;
 pub mod instance_settings;
 pub mod listings;

@@ -36,6 +36,7 @@ mod poll_pages;
 mod post_pages;
 pub mod security;
 pub mod session;
+mod tag_pages;
 pub mod uploads;
 
 /// What every handler can reach.
@@ -61,6 +62,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/approve/{username}", post(admin_pages::approve))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/communities", get(community_pages::directory))
+        // Filters branch: the hashtag page.
+        .route("/tags/{name}", get(tag_pages::show))
         .route(
             "/communities/new",
             get(community_pages::new_form).post(community_pages::create),

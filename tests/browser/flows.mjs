@@ -188,6 +188,16 @@ try {
     await shot(page, `${scheme}-poll`);
     // --- end media and polls ---
 
+    // --- Filters branch: the hashtag page, filled and empty ---
+    const tagged = `compost_${scheme}`;
+    await fetch(BASE + '/api/v1/statuses', { method: 'POST', headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: `Atelier #${tagged} samedi` }) });
+    await page.goto(`${BASE}/tags/${tagged}`);
+    check((await page.textContent('main')).includes(`Atelier #${tagged} samedi`), `${scheme}: hashtag page lists the status`);
+    await audit(page, `${scheme} member /tags/${tagged}`);
+    await page.goto(BASE + '/tags/inconnu');
+    await audit(page, `${scheme} member /tags/inconnu`);
+    // --- end hashtag page ---
+
     // English, from the account's settings.
     await page.goto(BASE + '/settings');
     await page.selectOption('#locale', 'en');
