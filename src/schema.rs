@@ -446,5 +446,6 @@ diesel::table! {
         accent -> Text,
         registration_mode -> Text,
         updated_at -> Timestamp,
+        logo -> Nullable<Text>,
     }
 }

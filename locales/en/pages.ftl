@@ -287,3 +287,10 @@ admin-suspend = Suspend
 admin-suspend-who = Suspend the account of { $name }
 admin-reactivate = Reactivate
 admin-reactivate-who = Reactivate the account of { $name }
+
+## Instance logo (branding)
+admin-settings-logo = Logo
+admin-settings-logo-help = A PNG, JPEG, GIF or WebP image, shown at the top of every page in place of the instance's name.
+admin-settings-logo-current = Current logo
+admin-settings-logo-upload = Upload the logo
+admin-settings-logo-remove = Remove the logo

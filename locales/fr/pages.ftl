@@ -290,3 +290,10 @@ admin-suspend = Suspendre
 admin-suspend-who = Suspendre le compte de { $name }
 admin-reactivate = Réactiver
 admin-reactivate-who = Réactiver le compte de { $name }
+
+## Instance logo (branding)
+admin-settings-logo = Logo
+admin-settings-logo-help = Une image PNG, JPEG, GIF ou WebP, affichée en haut de chaque page à la place du nom de l’instance.
+admin-settings-logo-current = Logo actuel
+admin-settings-logo-upload = Envoyer le logo
+admin-settings-logo-remove = Retirer le logo
