@@ -37,6 +37,8 @@ diesel::table! {
         fetched_at -> Nullable<Timestamp>,
         // Media (migration 000006).
         header_url -> Nullable<Text>,
+        // Deleted accounts (migration 000010).
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 

@@ -516,6 +516,49 @@ async fn members_change_their_email_with_their_password() {
     assert_eq!(r.status(), 401);
 }
 
+/// What each door answers about a local person: their ActivityPub
+/// document (status, JSON), their profile page (in English), and the
+/// statuses of WebFinger, the API's account by id and its lookup.
+async fn account_doors(
+    alpha: &TestInstance,
+    person: &Actor,
+) -> (
+    (u16, serde_json::Value),
+    common::browser::Page,
+    u16,
+    u16,
+    u16,
+) {
+    let name = &person.username;
+    let ap = alpha
+        .get_json(&format!("/u/{name}"), "application/activity+json")
+        .await;
+    let html = Browser::new(alpha, "en").get(&format!("/u/{name}")).await;
+    let webfinger = alpha
+        .get_json(
+            &format!(
+                "/.well-known/webfinger?resource=acct:{name}@{}",
+                alpha.domain
+            ),
+            "application/jrd+json",
+        )
+        .await
+        .0;
+    let status = |path: String| async move {
+        alpha
+            .client
+            .get(alpha.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let by_id = status(format!("/api/v1/accounts/{}", person.id)).await;
+    let lookup = status(format!("/api/v1/accounts/lookup?acct={name}")).await;
+    (ap, html, webfinger, by_id, lookup)
+}
+
 #[tokio::test]
 async fn deleting_an_account_erases_it_and_keeps_the_name() {
     let alpha = TestInstance::start(&[]).await;
@@ -571,6 +614,13 @@ async fn deleting_an_account_erases_it_and_keeps_the_name() {
     assert_eq!(page.status, 422);
     assert!(page.body.contains("id=\"delete_confirm-error\""));
     assert_eq!(verify().await, 200, "nothing changed yet");
+    // Every door serves her account until she deletes it.
+    let (ap, html, webfinger, by_id, lookup) = account_doors(&alpha, &alice.actor).await;
+    assert_eq!((ap.0, ap.1["type"].as_str()), (200, Some("Person")));
+    assert_eq!(
+        (html.status, webfinger, by_id, lookup),
+        (200, 200, 200, 200)
+    );
 
     let page = browser
         .post(
@@ -587,6 +637,29 @@ async fn deleting_an_account_erases_it_and_keeps_the_name() {
     assert!(page.body.contains("href=\"/login\""), "signed out");
     assert_eq!(verify().await, 401, "API tokens revoked");
     assert_eq!(browser.get("/settings").await.status, 401);
+    // Her account is gone from every door: a Tombstone for federation, a
+    // 410 page for browsers, not found for WebFinger and the API.
+    let (ap, html, webfinger, by_id, lookup) = account_doors(&alpha, &alice.actor).await;
+    assert_eq!(ap.0, 410);
+    assert_eq!(ap.1["type"], "Tombstone");
+    assert_eq!(ap.1["formerType"], "Person");
+    assert_eq!(ap.1["id"], alice.actor.ap_id.as_str());
+    assert!(ap.1["deleted"].is_string());
+    assert_eq!(html.status, 410);
+    assert!(html.body.contains("Account deleted"), "{}", html.body);
+    assert!(html.body.contains("deleted by its owner"));
+    let fr = Browser::new(&alpha, "fr").get("/u/alice").await;
+    assert_eq!(fr.status, 410);
+    assert!(fr.body.contains("Compte supprimé"));
+    assert_eq!((webfinger, by_id, lookup), (404, 404, 404));
+    // Bob's account is still served.
+    assert_eq!(
+        alpha
+            .get_json("/u/bob", "application/activity+json")
+            .await
+            .0,
+        200
+    );
 
     // Her post is a tombstone, her like and membership gone, bob's post stays.
     let (post, likes, members) = alpha
