@@ -12,6 +12,7 @@ use crate::db::Db;
 use crate::delivery_queue;
 use crate::domain::accounts::{self, AccountStatus, NewAccount, Role};
 use crate::domain::communities::{self, CommunityKind, MembershipPolicy, NewCommunity};
+use crate::domain::instance_settings;
 use crate::error::Error;
 
 #[derive(Parser)]
@@ -157,9 +158,14 @@ fn run(command: Command, config: Config) -> Result<(), Error> {
             println!("database        {}", describe_database(&config));
             println!("data_dir        {}", config.data_dir.display());
             println!("allow_http      {}", config.federation_allow_http);
-            println!("instance name   {}", config.instance_name);
-            println!("registration    {}", config.registration_mode.as_str());
-            Db::open(&config)?;
+            let db = Db::open(&config)?;
+            // The settings in force: the administrators' once saved.
+            let settings = instance_settings::current(&mut *db.get()?, &config)?;
+            println!("instance name   {}", settings.name);
+            println!("registration    {}", settings.registration_mode.as_str());
+            if let Some(logo) = settings.logo_url(&config) {
+                println!("logo            {logo}");
+            }
             println!("configuration is valid and the database answers");
             Ok(())
         }

@@ -37,6 +37,8 @@ diesel::table! {
         fetched_at -> Nullable<Timestamp>,
         // Media (migration 000006).
         header_url -> Nullable<Text>,
+        // Deleted accounts (migration 000010).
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -446,6 +448,7 @@ diesel::table! {
         accent -> Text,
         registration_mode -> Text,
         updated_at -> Timestamp,
+        logo -> Nullable<Text>,
     }
 }
 

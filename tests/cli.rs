@@ -203,6 +203,43 @@ fn bad_configuration_stops_with_the_key_and_reason() {
 }
 
 #[test]
+fn config_check_prints_the_settings_in_force() {
+    let (_db, url) = TestDb::new();
+    let out = run(&url, &["config", "check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("registration    open"), "{stdout}");
+    assert!(!stdout.contains("Réseau des tiers-lieux"));
+    // Once an administrator saved them, the saved settings are the ones shown.
+    let config = common::test_config("ok.example", &url, &[]);
+    let db = recolte::db::Db::open(&config).unwrap();
+    {
+        use diesel::prelude::*;
+        use recolte::schema::instance_settings as s;
+        diesel::insert_into(s::table)
+            .values((
+                s::id.eq(1_i64),
+                s::name.eq("Réseau des tiers-lieux"),
+                s::description.eq(""),
+                s::accent.eq("#2b6534"),
+                s::registration_mode.eq("closed"),
+                s::updated_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(&mut db.get().unwrap())
+            .unwrap();
+    }
+    drop(db);
+    let out = run(&url, &["config", "check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("instance name   Réseau des tiers-lieux"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("registration    closed"), "{stdout}");
+}
+
+#[test]
 fn unreachable_postgres_is_a_clear_error() {
     let out = run(
         "postgres://postgres@127.0.0.1:1/recolte",

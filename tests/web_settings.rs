@@ -516,6 +516,49 @@ async fn members_change_their_email_with_their_password() {
     assert_eq!(r.status(), 401);
 }
 
+/// What each door answers about a local person: their ActivityPub
+/// document (status, JSON), their profile page (in English), and the
+/// statuses of WebFinger, the API's account by id and its lookup.
+async fn account_doors(
+    alpha: &TestInstance,
+    person: &Actor,
+) -> (
+    (u16, serde_json::Value),
+    common::browser::Page,
+    u16,
+    u16,
+    u16,
+) {
+    let name = &person.username;
+    let ap = alpha
+        .get_json(&format!("/u/{name}"), "application/activity+json")
+        .await;
+    let html = Browser::new(alpha, "en").get(&format!("/u/{name}")).await;
+    let webfinger = alpha
+        .get_json(
+            &format!(
+                "/.well-known/webfinger?resource=acct:{name}@{}",
+                alpha.domain
+            ),
+            "application/jrd+json",
+        )
+        .await
+        .0;
+    let status = |path: String| async move {
+        alpha
+            .client
+            .get(alpha.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let by_id = status(format!("/api/v1/accounts/{}", person.id)).await;
+    let lookup = status(format!("/api/v1/accounts/lookup?acct={name}")).await;
+    (ap, html, webfinger, by_id, lookup)
+}
+
 #[tokio::test]
 async fn deleting_an_account_erases_it_and_keeps_the_name() {
     let alpha = TestInstance::start(&[]).await;
@@ -571,6 +614,13 @@ async fn deleting_an_account_erases_it_and_keeps_the_name() {
     assert_eq!(page.status, 422);
     assert!(page.body.contains("id=\"delete_confirm-error\""));
     assert_eq!(verify().await, 200, "nothing changed yet");
+    // Every door serves her account until she deletes it.
+    let (ap, html, webfinger, by_id, lookup) = account_doors(&alpha, &alice.actor).await;
+    assert_eq!((ap.0, ap.1["type"].as_str()), (200, Some("Person")));
+    assert_eq!(
+        (html.status, webfinger, by_id, lookup),
+        (200, 200, 200, 200)
+    );
 
     let page = browser
         .post(
@@ -587,6 +637,29 @@ async fn deleting_an_account_erases_it_and_keeps_the_name() {
     assert!(page.body.contains("href=\"/login\""), "signed out");
     assert_eq!(verify().await, 401, "API tokens revoked");
     assert_eq!(browser.get("/settings").await.status, 401);
+    // Her account is gone from every door: a Tombstone for federation, a
+    // 410 page for browsers, not found for WebFinger and the API.
+    let (ap, html, webfinger, by_id, lookup) = account_doors(&alpha, &alice.actor).await;
+    assert_eq!(ap.0, 410);
+    assert_eq!(ap.1["type"], "Tombstone");
+    assert_eq!(ap.1["formerType"], "Person");
+    assert_eq!(ap.1["id"], alice.actor.ap_id.as_str());
+    assert!(ap.1["deleted"].is_string());
+    assert_eq!(html.status, 410);
+    assert!(html.body.contains("Account deleted"), "{}", html.body);
+    assert!(html.body.contains("deleted by its owner"));
+    let fr = Browser::new(&alpha, "fr").get("/u/alice").await;
+    assert_eq!(fr.status, 410);
+    assert!(fr.body.contains("Compte supprimé"));
+    assert_eq!((webfinger, by_id, lookup), (404, 404, 404));
+    // Bob's account is still served.
+    assert_eq!(
+        alpha
+            .get_json("/u/bob", "application/activity+json")
+            .await
+            .0,
+        200
+    );
 
     // Her post is a tombstone, her like and membership gone, bob's post stays.
     let (post, likes, members) = alpha
@@ -871,6 +944,166 @@ async fn administrators_set_the_name_accent_and_registration_mode() {
     assert_eq!(nodeinfo["openRegistrations"], true);
     assert_eq!(nodeinfo["metadata"]["nodeName"], "Réseau des territoires");
 }
+
+// --- Instance logo (branding) ---
+
+/// A multipart body carrying the logo field and the form's token.
+fn logo_form(token: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let (boundary, body) = api_common::multipart(
+        &[("csrf_token", token)],
+        &[api_common::FilePart {
+            field: "logo",
+            content_type: "image/png",
+            bytes,
+        }],
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The logo's file name as the page header shows it.
+fn header_logo(html: &str) -> Option<String> {
+    let prefix = "<img class=\"logo\" src=\"/media/";
+    let start = html.find(prefix)? + prefix.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_string())
+}
+
+#[tokio::test]
+async fn administrators_upload_replace_and_remove_the_logo() {
+    let alpha = TestInstance::start(&[("RECOLTE_MEDIA_MAX_BYTES", "4096")]).await;
+    let admin = alpha.create_user("patronne").await;
+    promote(&alpha, admin.user.id, "admin").await;
+    alpha.create_user("membre").await;
+    let name = alpha
+        .get_json("/api/v1/instance", "application/json")
+        .await
+        .1["title"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Members are refused, and nothing changes.
+    let mut member = Browser::new(&alpha, "fr");
+    member.log_in("membre").await;
+    member.get("/").await;
+    let (kind, body) = logo_form(&member.token.clone(), &api_common::png(64, 32));
+    let page = member.post_body("/admin/settings/logo", &kind, body).await;
+    assert_eq!(page.status, 403);
+    assert_eq!(
+        member.post("/admin/settings/logo/remove", &[]).await.status,
+        403
+    );
+    assert_eq!(header_logo(&member.get("/").await.body), None);
+
+    let mut boss = Browser::new(&alpha, "fr");
+    boss.log_in("patronne").await;
+    let form = boss.get("/admin/settings").await;
+    assert!(form
+        .body
+        .contains("id=\"logo\" name=\"logo\" type=\"file\""));
+    assert!(
+        !form.body.contains("/admin/settings/logo/remove"),
+        "nothing to remove"
+    );
+    let token = boss.token.clone();
+    // A wrong token is refused.
+    let (kind, body) = logo_form(&"0".repeat(token.len()), &api_common::png(64, 32));
+    assert_eq!(
+        boss.post_body("/admin/settings/logo", &kind, body)
+            .await
+            .status,
+        403
+    );
+    // Not an image, or too large: the error is next to the field.
+    let (kind, body) = logo_form(&token, b"GIF? no");
+    let page = boss.post_body("/admin/settings/logo", &kind, body).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"logo-error\""), "{}", page.body);
+    assert!(page
+        .body
+        .contains("aria-describedby=\"logo-help logo-error\" aria-invalid=\"true\""));
+    let mut big = api_common::png(64, 32);
+    big.resize(5000, 0);
+    let (kind, body) = logo_form(&token, &big);
+    let page = boss.post_body("/admin/settings/logo", &kind, body).await;
+    assert_eq!(page.status, 413);
+    assert!(page.body.contains("id=\"logo-error\""));
+    assert_eq!(
+        header_logo(&boss.get("/").await.body),
+        None,
+        "nothing changed"
+    );
+    let (_, v1) = alpha.get_json("/api/v1/instance", "application/json").await;
+    assert_eq!(v1["thumbnail"], serde_json::Value::Null);
+
+    // Uploaded: in every page's header, with the name as its text.
+    let (kind, body) = logo_form(&token, &api_common::png(64, 32));
+    let page = boss.post_body("/admin/settings/logo", &kind, body).await;
+    let page = boss.follow(&page).await;
+    assert!(page.body.contains("Le logo est enregistré."));
+    assert!(page.body.contains("/admin/settings/logo/remove"));
+    let visitor = Browser::new(&alpha, "en").get("/communities").await;
+    let first = header_logo(&visitor.body).expect("the logo in the header");
+    assert!(visitor
+        .body
+        .contains(&format!("src=\"/media/{first}\" alt=\"{name}\"")));
+    assert!(!visitor
+        .body
+        .contains(&format!("<a class=\"brand\" href=\"/\">{name}</a>")));
+    let url = format!("{}/media/{first}", alpha.base);
+    let served = alpha.client.get(&url).send().await.unwrap();
+    assert_eq!(served.status(), 200);
+    let (_, v1) = alpha.get_json("/api/v1/instance", "application/json").await;
+    assert_eq!(v1["thumbnail"], url.as_str());
+    let (_, v2) = alpha.get_json("/api/v2/instance", "application/json").await;
+    assert_eq!(v2["thumbnail"]["url"], url.as_str());
+
+    // Replaced: the new one is shown, the previous file is gone.
+    let (kind, body) = logo_form(&token, &api_common::png(32, 32));
+    let page = boss.post_body("/admin/settings/logo", &kind, body).await;
+    assert_eq!(page.status, 303);
+    let second = header_logo(&boss.get("/").await.body).unwrap();
+    assert_ne!(first, second);
+    assert_eq!(alpha.client.get(&url).send().await.unwrap().status(), 404);
+    // A refused image keeps the logo in place.
+    let (kind, body) = logo_form(&token, b"not an image");
+    assert_eq!(
+        boss.post_body("/admin/settings/logo", &kind, body)
+            .await
+            .status,
+        422
+    );
+    assert_eq!(header_logo(&boss.get("/").await.body), Some(second.clone()));
+    // Other settings saved afterwards keep it.
+    let page = boss
+        .post(
+            "/admin/settings",
+            &[
+                ("instance_name", "Réseau des territoires"),
+                ("instance_description", ""),
+                ("accent", "#2b6534"),
+                ("registration_mode", "open"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert_eq!(header_logo(&boss.get("/").await.body), Some(second.clone()));
+
+    // Removed: the name is back in the header, the file gone.
+    let page = boss.post("/admin/settings/logo/remove", &[]).await;
+    let page = boss.follow(&page).await;
+    assert!(page.body.contains("Le logo est retiré."));
+    assert_eq!(header_logo(&page.body), None);
+    assert!(page
+        .body
+        .contains("<a class=\"brand\" href=\"/\">Réseau des territoires</a>"));
+    let old = format!("{}/media/{second}", alpha.base);
+    assert_eq!(alpha.client.get(&old).send().await.unwrap().status(), 404);
+    let (_, v1) = alpha.get_json("/api/v1/instance", "application/json").await;
+    assert_eq!(v1["thumbnail"], serde_json::Value::Null);
+}
+
+// --- end instance logo ---
 
 #[tokio::test]
 async fn administrators_change_roles_and_suspend_accounts() {

@@ -115,3 +115,7 @@ flash-instance-saved-adjusted = The instance settings are saved. The accent colo
 flash-role-changed = The account's role is changed.
 flash-suspended = The account is suspended: the person can no longer log in.
 flash-reactivated = The account is reactivated: the person can log in again.
+
+## Instance logo (branding)
+flash-logo-saved = The logo is saved.
+flash-logo-removed = The logo is removed.

@@ -62,3 +62,10 @@ invalid-accent = Write the colour as #rrggbb (for example #2b6534).
 invalid-registration_mode = Choose a sign-up mode from the list.
 invalid-role = Choose a role from the list.
 invalid-status = This account is not in a state that allows this action.
+
+## Instance logo (branding)
+invalid-logo = Choose a PNG, JPEG, GIF or WebP image that is not too large.
+
+## Deleted accounts
+error-title-410 = Account deleted
+error-account-gone = This account was deleted by its owner. Its name stays reserved and its posts have been erased.

@@ -294,3 +294,10 @@ tag-items = Posts and comments
 tag-comment = Comment
 tag-empty = Nothing carries this hashtag here yet.
 tag-no-more = There is nothing more with this hashtag.
+
+## Instance logo (branding)
+admin-settings-logo = Logo
+admin-settings-logo-help = A PNG, JPEG, GIF or WebP image, shown at the top of every page in place of the instance's name.
+admin-settings-logo-current = Current logo
+admin-settings-logo-upload = Upload the logo
+admin-settings-logo-remove = Remove the logo

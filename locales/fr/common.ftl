@@ -115,3 +115,7 @@ flash-instance-saved-adjusted = Les réglages de l’instance sont enregistrés.
 flash-role-changed = Le rôle du compte est changé.
 flash-suspended = Le compte est suspendu : la personne ne peut plus se connecter.
 flash-reactivated = Le compte est réactivé : la personne peut de nouveau se connecter.
+
+## Instance logo (branding)
+flash-logo-saved = Le logo est enregistré.
+flash-logo-removed = Le logo est retiré.

@@ -62,3 +62,10 @@ invalid-accent = Écrivez la couleur au format #rrggbb (par exemple #2b6534).
 invalid-registration_mode = Choisissez un mode d’inscription dans la liste.
 invalid-role = Choisissez un rôle dans la liste.
 invalid-status = Ce compte n’est pas dans un état qui permet cette action.
+
+## Instance logo (branding)
+invalid-logo = Choisissez une image PNG, JPEG, GIF ou WebP qui ne soit pas trop lourde.
+
+## Deleted accounts
+error-title-410 = Compte supprimé
+error-account-gone = Ce compte a été supprimé par son titulaire. Son nom reste réservé et ses publications ont été effacées.

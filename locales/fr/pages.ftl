@@ -297,3 +297,10 @@ tag-items = Publications et commentaires
 tag-comment = Commentaire
 tag-empty = Rien ne porte encore ce mot-clé ici.
 tag-no-more = Il n’y a rien d’autre avec ce mot-clé.
+
+## Instance logo (branding)
+admin-settings-logo = Logo
+admin-settings-logo-help = Une image PNG, JPEG, GIF ou WebP, affichée en haut de chaque page à la place du nom de l’instance.
+admin-settings-logo-current = Logo actuel
+admin-settings-logo-upload = Envoyer le logo
+admin-settings-logo-remove = Retirer le logo

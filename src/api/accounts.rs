@@ -51,7 +51,7 @@ pub async fn verify_credentials(State(state): State<AppState>, auth: Auth) -> Ap
 pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
     let id = path_id(&id)?;
     let body = run(&state, move |conn, config| {
-        let actor = actors::by_id(conn, id)?;
+        let actor = actors::by_id(conn, id)?.unless_deleted()?;
         account_json(conn, config, &actor)
     })
     .await?;
@@ -69,7 +69,8 @@ pub async fn lookup(State(state): State<AppState>, Query(params): Query) -> ApiR
             None => (acct.clone(), config.domain.clone()),
         };
         let actor = actors::find_by_handle(conn, &name, &domain)?
-            .ok_or_else(|| Error::NotFound("Record not found".into()))?;
+            .ok_or_else(|| Error::NotFound("Record not found".into()))?
+            .unless_deleted()?;
         account_json(conn, config, &actor)
     })
     .await?;

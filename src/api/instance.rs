@@ -81,7 +81,7 @@ pub async fn v1(State(state): State<AppState>) -> ApiResult {
             "status_count": usage.local_posts + usage.local_comments,
             "domain_count": peers,
         },
-        "thumbnail": null,
+        "thumbnail": settings.logo_url(config),
         "languages": ["fr"],
         "registrations": settings.registration_mode != RegistrationMode::Closed,
         "approval_required": settings.registration_mode == RegistrationMode::Approval,
@@ -112,7 +112,11 @@ pub async fn v2(State(state): State<AppState>) -> ApiResult {
         "source_url": format!("{}/", config.base_url()),
         "description": settings.description,
         "usage": { "users": { "active_month": usage.users_active_month } },
-        "thumbnail": { "url": format!("{}/static/thumbnail.png", config.base_url()) },
+        "thumbnail": {
+            "url": settings
+                .logo_url(config)
+                .unwrap_or_else(|| format!("{}/static/thumbnail.png", config.base_url())),
+        },
         "languages": ["fr"],
         "configuration": configuration,
         "registrations": {

@@ -4,7 +4,8 @@
 //! keeps the name reserved: the emptied actor row and its keys stay, so
 //! that the `Delete` can be signed and nobody takes the name over. Its
 //! content is erased here and `Delete{Person}` federates to the instances
-//! that know it.
+//! that know it. The actor is marked deleted (`deleted_at`, see
+//! `Actor::is_deleted`) and every public door serves it as gone.
 
 use diesel::prelude::*;
 
@@ -156,7 +157,9 @@ pub fn delete_account(
                 actors::display_name.eq(""),
                 actors::summary.eq(""),
                 actors::avatar_url.eq(None::<String>),
+                actors::header_url.eq(None::<String>),
                 actors::updated_at.eq(super::now()),
+                actors::deleted_at.eq(super::now()),
             ))
             .execute(conn)?;
         // Sessions and API tokens go with the account (foreign keys).

@@ -61,9 +61,28 @@ pub struct Actor {
     pub updated_at: chrono::NaiveDateTime,
     pub fetched_at: Option<chrono::NaiveDateTime>,
     pub header_url: Option<String>,
+    /// When the member deleted their account (the name stays reserved).
+    pub deleted_at: Option<chrono::NaiveDateTime>,
 }
 
 impl Actor {
+    /// Whether this is the actor of a deleted account: gone from every
+    /// public door (profile, WebFinger, the API's account lookups).
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
+    /// The actor, or not found when its account was deleted.
+    pub fn unless_deleted(self) -> Result<Actor, Error> {
+        if self.is_deleted() {
+            return Err(Error::NotFound(format!(
+                "the account '{}' was deleted",
+                self.username
+            )));
+        }
+        Ok(self)
+    }
+
     pub fn kind(&self) -> ActorKind {
         ActorKind::parse(&self.kind).unwrap_or(ActorKind::Person)
     }

@@ -1,5 +1,6 @@
 //! The instance's settings that administrators edit: name, short
-//! description, accent colour and registration mode. The configuration
+//! description, accent colour, registration mode and logo (an image of the
+//! media store, its previous file removed when replaced). The configuration
 //! gives their first values; once an administrator saves them, the
 //! database row is the single source every page, the sign-up (web and
 //! API) and the instance documents read. The accent colour is turned into
@@ -27,6 +28,17 @@ pub struct InstanceSettings {
     /// `#rrggbb`, as chosen.
     pub accent: String,
     pub registration_mode: RegistrationMode,
+    /// The logo's file in the media store, if one was uploaded.
+    pub logo: Option<String>,
+}
+
+impl InstanceSettings {
+    /// The logo's public URL, if there is one.
+    pub fn logo_url(&self, config: &Config) -> Option<String> {
+        self.logo
+            .as_deref()
+            .map(|name| super::media::file_url(config, name))
+    }
 }
 
 /// The registration mode a stored or typed value names.
@@ -42,22 +54,25 @@ pub fn parse_mode(s: &str) -> Option<RegistrationMode> {
 
 /// The settings in force: the saved ones, or the configuration's.
 pub fn current(conn: &mut DbConn, config: &Config) -> Result<InstanceSettings, Error> {
-    let row: Option<(String, String, String, String)> = instance_settings::table
+    type Row = (String, String, String, String, Option<String>);
+    let row: Option<Row> = instance_settings::table
         .find(1_i64)
         .select((
             instance_settings::name,
             instance_settings::description,
             instance_settings::accent,
             instance_settings::registration_mode,
+            instance_settings::logo,
         ))
         .first(conn)
         .optional()?;
     Ok(match row {
-        Some((name, description, accent, mode)) => InstanceSettings {
+        Some((name, description, accent, mode, logo)) => InstanceSettings {
             name,
             description,
             accent,
             registration_mode: parse_mode(&mode).unwrap_or(config.registration_mode),
+            logo,
         },
         None => from_config(config),
     })
@@ -70,6 +85,7 @@ pub fn from_config(config: &Config) -> InstanceSettings {
         description: config.instance_description.clone(),
         accent: DEFAULT_ACCENT.into(),
         registration_mode: config.registration_mode,
+        logo: None,
     }
 }
 
@@ -191,11 +207,7 @@ pub fn update(
     by: &Account,
     changes: &SettingsChanges,
 ) -> Result<InstanceSettings, Error> {
-    if by.user.role() != Role::Admin || !by.user.is_active() {
-        return Err(Error::Forbidden(
-            "only an administrator changes the instance's settings".into(),
-        ));
-    }
+    must_be_administrator(by)?;
     let name = changes.name.trim();
     if name.is_empty() || name.chars().count() > NAME_MAX {
         return Err(Error::invalid(
@@ -239,7 +251,78 @@ pub fn update(
         description: description.to_string(),
         accent,
         registration_mode: mode,
+        logo: instance_settings::table
+            .find(1_i64)
+            .select(instance_settings::logo)
+            .first(conn)?,
     })
+}
+
+fn must_be_administrator(by: &Account) -> Result<(), Error> {
+    if by.user.role() != Role::Admin || !by.user.is_active() {
+        return Err(Error::Forbidden(
+            "only an administrator changes the instance's settings".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// An administrator uploads a new logo (checked and stored like any
+/// image) or removes it (`None`). The previous file is removed once the
+/// change is recorded; a refused image changes nothing.
+pub fn set_logo(
+    conn: &mut DbConn,
+    config: &Config,
+    by: &Account,
+    image: Option<&[u8]>,
+) -> Result<InstanceSettings, Error> {
+    must_be_administrator(by)?;
+    let stored = image
+        .map(|bytes| {
+            super::media::store_file(config, bytes).map_err(|e| match e {
+                Error::Invalid { message, .. } => Error::invalid("logo", message),
+                other => other,
+            })
+        })
+        .transpose()?;
+    let logo = stored.as_ref().map(|f| f.file_name.clone());
+    let written = crate::db::transaction(conn, |conn| {
+        let before = current(conn, config)?;
+        let updated = diesel::update(instance_settings::table.find(1_i64))
+            .set((
+                instance_settings::logo.eq(&logo),
+                instance_settings::updated_at.eq(super::now()),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(instance_settings::table)
+                .values((
+                    instance_settings::id.eq(1_i64),
+                    instance_settings::name.eq(&before.name),
+                    instance_settings::description.eq(&before.description),
+                    instance_settings::accent.eq(&before.accent),
+                    instance_settings::registration_mode.eq(before.registration_mode.as_str()),
+                    instance_settings::logo.eq(&logo),
+                    instance_settings::updated_at.eq(super::now()),
+                ))
+                .execute(conn)?;
+        }
+        Ok::<_, Error>(before)
+    });
+    match written {
+        Ok(before) => {
+            if let Some(old) = before.logo.as_deref() {
+                super::media::remove_file(config, old);
+            }
+            Ok(InstanceSettings { logo, ..before })
+        }
+        Err(e) => {
+            if let Some(f) = &stored {
+                super::media::remove_file(config, &f.file_name);
+            }
+            Err(e)
+        }
+    }
 }
 
 #[cfg(test)]

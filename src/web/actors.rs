@@ -1,10 +1,12 @@
 //! Actor URLs: an ActivityPub document for federation clients, an HTML
 //! profile page for browsers (content negotiation on `Accept`) with the
-//! person's posts and communities, and following or unfollowing them.
+//! person's posts and communities, and following or unfollowing them. A
+//! deleted account is gone: a `Tombstone` (410) for federation, a 410 page
+//! for browsers.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::community_pages::{self, find_community, next_page, PageQuery, PAGE_SIZE};
@@ -58,6 +60,18 @@ pub async fn person(
             })
             .await;
         match found {
+            Ok((actor, _)) if actor.is_deleted() => {
+                let deleted = actor
+                    .deleted_at
+                    .unwrap_or(actor.updated_at)
+                    .and_utc()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let tomb =
+                    recolte_federation::activities::tombstone(&actor.ap_id, "Person", &deleted);
+                let mut r = typed_json(ACTIVITY_JSON_UTF8, &tomb);
+                *r.status_mut() = StatusCode::GONE;
+                r
+            }
             Ok((actor, profile)) => typed_json(
                 ACTIVITY_JSON_UTF8,
                 &actor_document(&actor, Some(&profile), None),
@@ -85,6 +99,9 @@ async fn profile_page(
         .db
         .run(move |conn| {
             let actor = at.find(conn, &config, ActorKind::Person)?;
+            if actor.is_deleted() {
+                return Ok(None);
+            }
             let profile = profiles::of_actor(conn, actor.id)?;
             let followers = follows::follower_count(conn, actor.id)?;
             let following = match reader {
@@ -93,11 +110,19 @@ async fn profile_page(
             };
             let posts = listings::posts_by(conn, actor.id, before, PAGE_SIZE)?;
             let communities = listings::communities_of(conn, actor.id, 50)?;
-            Ok((actor, profile, followers, following, posts, communities))
+            Ok(Some((
+                actor,
+                profile,
+                followers,
+                following,
+                posts,
+                communities,
+            )))
         })
         .await;
     match found {
-        Ok((actor, profile, followers, following, posts, communities)) => {
+        Ok(None) => ErrorPage::response(&page, StatusCode::GONE, page.t.get("error-account-gone")),
+        Ok(Some((actor, profile, followers, following, posts, communities))) => {
             let base = actor_link(&actor);
             let next = next_page(&posts, &base, |p| p.id);
             render(&ProfilePage {

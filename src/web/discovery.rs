@@ -50,7 +50,7 @@ pub async fn webfinger(
     };
     let found = state
         .db
-        .run(move |conn| actors::find_local(conn, &config, &name))
+        .run(move |conn| actors::find_local(conn, &config, &name)?.unless_deleted())
         .await;
     match found {
         Ok(actor) => {

@@ -1,20 +1,22 @@
 //! The instance's settings in the administration (name, description,
-//! accent colour, registration mode), the small generated stylesheet that
+//! accent colour, registration mode, logo upload and removal), the small generated stylesheet that
 //! applies the accent to every page (a stylesheet, so the CSP needs no
 //! inline style), and the administrators' actions on accounts: role,
 //! suspension and reactivation. Administrators only (403 otherwise).
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::header;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::admin_pages::administrator;
 use super::page::{redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted};
+use super::uploads::{self, PageImage};
 use super::{status_of, AppState};
 use crate::domain::administration;
 use crate::domain::instance_settings::{self, SettingsChanges, Theme};
+use crate::error::Error;
 
 /// `GET /static/theme.css`: the accent colours, light and dark. Pages link
 /// it with the colour in the address, so a change is never served stale.
@@ -73,10 +75,8 @@ struct SettingsPage {
     errors: FieldErrors,
 }
 
-pub async fn settings_form(page: PageContext) -> Response {
-    if let Err(response) = administrator(&page) {
-        return *response;
-    }
+/// The settings page with the values in force.
+fn current_settings_page(page: PageContext, errors: FieldErrors) -> Response {
     let form = SettingsForm {
         instance_name: page.instance.name.clone(),
         instance_description: page.instance.description.clone(),
@@ -87,9 +87,68 @@ pub async fn settings_form(page: PageContext) -> Response {
         theme: instance_settings::theme(&form.accent),
         form,
         modes: MODES,
-        errors: FieldErrors::default(),
+        errors,
         page,
     })
+}
+
+pub async fn settings_form(page: PageContext) -> Response {
+    if let Err(response) = administrator(&page) {
+        return *response;
+    }
+    current_settings_page(page, FieldErrors::default())
+}
+
+/// `POST /admin/settings/logo`: a new logo (multipart, with the CSRF
+/// token); a refused image is reported next to the field.
+pub async fn upload_logo(State(state): State<AppState>, req: Request) -> Response {
+    let PageImage {
+        page,
+        who: admin,
+        image,
+    } = match uploads::page_image(&state, req, "logo", administrator).await {
+        Ok(form) => form,
+        Err(response) => return response,
+    };
+    let refused = |page: PageContext, status: StatusCode| {
+        let message = page.t.get("invalid-logo");
+        let body = current_settings_page(page, FieldErrors::on("logo", message));
+        (status, body).into_response()
+    };
+    let image = match image {
+        Ok(image) => image,
+        Err(status) => return refused(page, status),
+    };
+    let config = state.config.clone();
+    match state
+        .db
+        .run(move |conn| instance_settings::set_logo(conn, &config, &admin, Some(&image)))
+        .await
+    {
+        Ok(_) => redirect_with(&state, "/admin/settings", "flash-logo-saved"),
+        Err(Error::Invalid { .. }) => refused(page, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(e) => ErrorPage::from_error(&page, &e),
+    }
+}
+
+/// `POST /admin/settings/logo/remove`.
+pub async fn remove_logo(
+    State(state): State<AppState>,
+    Submitted { page, .. }: Submitted<super::pages::EmptyForm>,
+) -> Response {
+    let admin = match administrator(&page) {
+        Ok(a) => a,
+        Err(response) => return *response,
+    };
+    let config = state.config.clone();
+    match state
+        .db
+        .run(move |conn| instance_settings::set_logo(conn, &config, &admin, None))
+        .await
+    {
+        Ok(_) => redirect_with(&state, "/admin/settings", "flash-logo-removed"),
+        Err(e) => ErrorPage::from_error(&page, &e),
+    }
 }
 
 pub async fn settings(

@@ -144,6 +144,16 @@ pub fn router(state: AppState) -> Router {
             "/admin/settings",
             get(instance_pages::settings_form).post(instance_pages::settings),
         )
+        // --- Instance logo (branding) ---
+        .route(
+            "/admin/settings/logo",
+            post(instance_pages::upload_logo).layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/admin/settings/logo/remove",
+            post(instance_pages::remove_logo),
+        )
+        // --- end instance logo ---
         .route("/admin/users/{id}/role", post(instance_pages::set_role))
         .route("/admin/users/{id}/suspend", post(instance_pages::suspend))
         .route(

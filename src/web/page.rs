@@ -275,6 +275,7 @@ impl ErrorPage<'_> {
             401 => "error-title-401",
             403 => "error-title-403",
             404 => "error-title-404",
+            410 => "error-title-410",
             503 => "error-title-503",
             _ => "error-title-500",
         };

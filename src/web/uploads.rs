@@ -3,9 +3,11 @@
 //! (fields with a file name) of at most the size given. Used by the API's
 //! parameters and by the web forms that upload an image.
 
-use axum::extract::{FromRequest, Multipart, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::StatusCode;
+use axum::response::Response;
 
+use super::page::{same_token, ErrorPage, PageContext};
 use super::AppState;
 
 /// Longest text field, in bytes.
@@ -73,4 +75,58 @@ pub async fn read(req: Request, state: &AppState, file_max: usize) -> Result<For
         }
     }
     Ok(form)
+}
+
+/// An image posted by a page's form (multipart, carrying its CSRF token).
+pub struct PageImage<T> {
+    pub page: PageContext,
+    /// What `allowed` gave (the signed-in account, say).
+    pub who: T,
+    /// The non-empty file of the field, or the status to report next to
+    /// the field: 413 past the size bound, 422 when missing.
+    pub image: Result<Vec<u8>, StatusCode>,
+}
+
+/// Reads the image `field` of a page's form, files at most the media
+/// store's bound. `allowed` refuses the page before the body is read; a
+/// missing or wrong CSRF token is answered 403.
+pub async fn page_image<T>(
+    state: &AppState,
+    req: Request,
+    field: &str,
+    allowed: impl FnOnce(&PageContext) -> Result<T, Box<Response>>,
+) -> Result<PageImage<T>, Response> {
+    let (mut parts, body) = req.into_parts();
+    let Ok(page) = PageContext::from_request_parts(&mut parts, state).await;
+    let who = allowed(&page).map_err(|r| *r)?;
+    let file_max = state.config.media_max_bytes as usize;
+    let form = read(Request::from_parts(parts, body), state, file_max).await;
+    let csrf = form
+        .as_ref()
+        .ok()
+        .and_then(|f| f.texts.iter().find(|(k, _)| k == "csrf_token"))
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    let too_large = matches!(&form, Err(r) if r.status == StatusCode::PAYLOAD_TOO_LARGE);
+    if !too_large && (page.csrf_token.is_empty() || !same_token(csrf, &page.csrf_token)) {
+        return Err(ErrorPage::response(
+            &page,
+            StatusCode::FORBIDDEN,
+            page.t.get("error-csrf"),
+        ));
+    }
+    let image = form
+        .ok()
+        .and_then(|f| {
+            f.files
+                .into_iter()
+                .find(|(k, bytes)| k == field && !bytes.is_empty())
+                .map(|(_, bytes)| bytes)
+        })
+        .ok_or(if too_large {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        });
+    Ok(PageImage { page, who, image })
 }

@@ -233,6 +233,14 @@ try {
       check((await page.textContent('h1')) === 'Réglages de l’instance', `${scheme}: instance settings page`);
       await audit(page, `${scheme} admin /admin/settings`);
       await shot(page, `${scheme}-admin-settings`);
+      // --- Instance logo (branding): uploaded, then shown in the header.
+      const logo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+      await page.setInputFiles('#logo', { name: 'logo.png', mimeType: 'image/png', buffer: logo });
+      await page.click('form[action="/admin/settings/logo"] button[type=submit]');
+      check((await page.textContent('.flash')).includes('logo est enregistré'), `${scheme}: logo saved`);
+      check(await page.locator('header.site img.logo').count() === 1, `${scheme}: logo in the header`);
+      await audit(page, `${scheme} admin /admin/settings with logo`);
+      // --- end instance logo ---
       await context.close();
     }
   }
