@@ -44,9 +44,11 @@ impl Manager {
             DatabaseKind::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)?;
                 // WAL lets readers run beside the writer; synchronous=NORMAL in WAL
-                // mode loses nothing on a process crash.
+                // mode loses nothing on a process crash. The busy timeout comes
+                // first: switching to WAL takes a lock, which another process
+                // (closing its last connection, or migrating) may hold a moment.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
