@@ -7,7 +7,8 @@
 mod api_common;
 mod common;
 
-use api_common::{eventually, png, Api, FilePart};
+use api_common::{png, Api, FilePart};
+use common::eventually;
 use common::TestInstance;
 use reqwest::Method;
 use serde_json::json;

@@ -6,7 +6,8 @@
 mod api_common;
 mod common;
 
-use api_common::{eventually, Api};
+use api_common::Api;
+use common::eventually;
 use common::TestInstance;
 use serde_json::json;
 

@@ -11,7 +11,8 @@
 mod api_common;
 mod common;
 
-use api_common::{eventually, feed, fixture, ids, remote_person_followed_by, Api};
+use api_common::{feed, fixture, ids, remote_person_followed_by, Api};
+use common::eventually;
 use common::TestInstance;
 use recolte::domain::communities::MembershipPolicy;
 use serde_json::json;

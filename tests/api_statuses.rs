@@ -7,7 +7,8 @@
 mod api_common;
 mod common;
 
-use api_common::{eventually, ids, Api};
+use api_common::{ids, Api};
+use common::eventually;
 use common::TestInstance;
 use recolte::domain::communities::MembershipPolicy;
 use serde_json::json;

@@ -6,10 +6,9 @@
 
 mod common;
 
-use std::future::Future;
 use std::time::Duration;
 
-use common::TestInstance;
+use common::{eventually, TestInstance};
 use recolte::domain::actors::Actor;
 use recolte::domain::communities::{self, MembershipPolicy};
 use recolte::domain::content::{self, PostDraft, Target};
@@ -20,21 +19,6 @@ const FAST_QUEUE: &[(&str, &str)] = &[
     ("RECOLTE_FEDERATION_DELIVERY_RETRY_SECONDS", "1"),
     ("RECOLTE_FEDERATION_DELIVERY_LEASE_SECONDS", "5"),
 ];
-
-/// Waits until `check` holds (a liveness bound, not a speed assertion).
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    for _ in 0..400 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting until {what}");
-}
 
 async fn resolve(on: &TestInstance, handle: &str) -> Actor {
     recolte::activitypub::resolve::handle(on.state(), handle)

@@ -4,27 +4,9 @@
 
 mod common;
 
-use std::future::Future;
-use std::time::Duration;
-
 use common::browser::Browser;
-use common::TestInstance;
+use common::{eventually, TestInstance};
 use recolte::domain::communities::MembershipPolicy;
-
-/// Polls until `check` holds (deliveries are asynchronous).
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    for _ in 0..400 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting until {what}");
-}
 
 /// The first post link of a page whose title is `title`.
 fn post_link(html: &str, title: &str) -> Option<String> {

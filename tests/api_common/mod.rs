@@ -256,21 +256,6 @@ impl Api<'_> {
     }
 }
 
-/// Waits (up to 20 s) until `check` holds, e.g. for a delivery to land.
-pub async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..400 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting until {what}");
-}
-
 /// A fixture of the project workspace's `shared/fixtures/activitypub` (or
 /// of the copy in `tests/fixtures`).
 pub fn fixture(path: &str) -> Value {

@@ -288,3 +288,19 @@ impl TestInstance {
         (status, body)
     }
 }
+
+/// Waits (up to 20 s) until `check` holds, e.g. for a delivery to land: a
+/// liveness bound, not a speed assertion.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..400 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
