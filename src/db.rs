@@ -1,7 +1,13 @@
 //! Storage: one connection type over SQLite and PostgreSQL, chosen at run
 //! time from the database URL, a connection pool, embedded migrations, and
 //! [`Db::run`], which moves blocking database work off the async reactor.
+//!
+//! Pooled connections are not pinged each time they are taken (a round
+//! trip per request on PostgreSQL): only once the server has been seen
+//! closing a connection are the others checked, each on its next use.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -23,11 +29,33 @@ pub enum DbConn {
     Sqlite(SqliteConnection),
 }
 
+/// A connection of the pool, with the count of lost connections it was
+/// last checked against.
+pub struct Pooled {
+    conn: DbConn,
+    checked: u64,
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.conn
+    }
+}
+
 /// Opens connections of the kind the URL designates (never guessing by trial).
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: String,
     kind: DatabaseKind,
+    /// How many times a connection was found closed by the server.
+    lost: Arc<AtomicU64>,
 }
 
 impl Manager {
@@ -35,6 +63,7 @@ impl Manager {
         Manager {
             url: url.to_string(),
             kind,
+            lost: Arc::default(),
         }
     }
 
@@ -59,23 +88,46 @@ impl Manager {
 }
 
 impl ManageConnection for Manager {
-    type Connection = DbConn;
+    type Connection = Pooled;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConn, r2d2::Error> {
-        Manager::connect(self).map_err(r2d2::Error::ConnectionError)
+    fn connect(&self) -> Result<Pooled, r2d2::Error> {
+        let checked = self.lost.load(Ordering::Acquire);
+        let conn = Manager::connect(self).map_err(r2d2::Error::ConnectionError)?;
+        Ok(Pooled { conn, checked })
     }
 
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+    /// Pings the connection only if one was lost since it was last checked.
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), r2d2::Error> {
+        let lost = self.lost.load(Ordering::Acquire);
+        if pooled.checked == lost {
+            return Ok(());
+        }
         diesel::sql_query("SELECT 1")
-            .execute(conn)
-            .map(|_| ())
-            .map_err(r2d2::Error::QueryError)
+            .execute(&mut pooled.conn)
+            .map_err(r2d2::Error::QueryError)?;
+        pooled.checked = lost;
+        Ok(())
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection left inside a transaction (or a failed one) is dropped.
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
+        use diesel::connection::TransactionManager;
+        <DbConn as Connection>::TransactionManager::is_broken_transaction_manager(&mut pooled.conn)
     }
+}
+
+/// Whether an error says the server closed the connection (restarted,
+/// or the connection was killed).
+fn connection_lost(error: &Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error as Diesel};
+    matches!(
+        error,
+        Error::Database(Diesel::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _
+        ))
+    )
 }
 
 /// The shared database handle: a pool of connections.
@@ -83,6 +135,7 @@ impl ManageConnection for Manager {
 pub struct Db {
     pool: Pool<Manager>,
     kind: DatabaseKind,
+    lost: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -108,6 +161,7 @@ impl Db {
             }
         }
         let manager = Manager::new(&config.database_url, kind);
+        let lost = manager.lost.clone();
         let mut first = manager
             .connect()
             .map_err(|e| Error::Unavailable(format!("cannot open the database: {e}")))?;
@@ -119,7 +173,7 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| Error::Unavailable(format!("cannot open the database pool: {e}")))?;
-        Ok(Db { pool, kind })
+        Ok(Db { pool, kind, lost })
     }
 
     pub fn kind(&self) -> DatabaseKind {
@@ -139,15 +193,34 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let (pool, lost) = (self.pool.clone(), self.lost.clone());
         tokio::task::spawn_blocking(move || {
             let mut conn = pool
                 .get()
                 .map_err(|e| Error::Unavailable(format!("database: {e}")))?;
-            f(&mut conn)
+            let result = f(&mut conn);
+            if result.as_ref().is_err_and(connection_lost) {
+                // This connection and maybe the others died with the
+                // server: each is checked before its next use.
+                lost.fetch_add(1, Ordering::AcqRel);
+            }
+            result
         })
         .await
         .map_err(|e| Error::Internal(format!("database task failed: {e}")))?
+    }
+}
+
+/// Loads the rows a batch of keys designates, with no round trip to the
+/// database when there are no keys (an empty `IN` finds nothing).
+pub fn batch<K, T>(
+    keys: &[K],
+    load: impl FnOnce() -> diesel::QueryResult<Vec<T>>,
+) -> diesel::QueryResult<Vec<T>> {
+    if keys.is_empty() {
+        Ok(Vec::new())
+    } else {
+        load()
     }
 }
 

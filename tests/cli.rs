@@ -225,7 +225,7 @@ fn config_check_prints_the_settings_in_force() {
                 s::registration_mode.eq("closed"),
                 s::updated_at.eq(chrono::Utc::now().naive_utc()),
             ))
-            .execute(&mut db.get().unwrap())
+            .execute(&mut *db.get().unwrap() as &mut recolte::db::DbConn)
             .unwrap();
     }
     drop(db);

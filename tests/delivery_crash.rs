@@ -68,10 +68,11 @@ async fn killed_mid_queue_the_sender_resumes_without_loss() {
     let config = test_config(&format!("localhost:{port}"), &alpha_url, &[]);
     let db = Db::open(&config).unwrap();
     let (ana, climat) = {
-        let mut conn = db.get().unwrap();
-        let ana = create_account(&mut conn, &config, "ana").actor;
+        let mut pooled = db.get().unwrap();
+        let conn: &mut recolte::db::DbConn = &mut pooled;
+        let ana = create_account(conn, &config, "ana").actor;
         let climat = communities::create(
-            &mut conn,
+            conn,
             &config,
             &new_community("climat", MembershipPolicy::Open),
             &ana,
@@ -105,10 +106,11 @@ async fn killed_mid_queue_the_sender_resumes_without_loss() {
 
     // A burst of posts, written to alpha's database while its process runs.
     {
-        let mut conn = db.get().unwrap();
+        let mut pooled = db.get().unwrap();
+        let conn: &mut recolte::db::DbConn = &mut pooled;
         for i in 0..POSTS {
             content::create_post(
-                &mut conn,
+                conn,
                 &config,
                 &ana,
                 Some(&climat),
@@ -159,10 +161,11 @@ async fn killed_mid_queue_the_sender_resumes_without_loss() {
     use recolte::schema::deliveries;
     let mut states: Vec<String> = Vec::new();
     for _ in 0..1200 {
-        let mut conn = db.get().unwrap();
+        let mut pooled = db.get().unwrap();
+        let conn: &mut recolte::db::DbConn = &mut pooled;
         states = deliveries::table
             .select(deliveries::state)
-            .load(&mut conn)
+            .load(conn)
             .unwrap();
         if states.iter().all(|s| s == "done") {
             break;
@@ -171,11 +174,12 @@ async fn killed_mid_queue_the_sender_resumes_without_loss() {
     }
     kill_hard(&mut alpha);
     assert!(states.iter().all(|s| s == "done"), "{states:?}");
-    let mut conn = db.get().unwrap();
+    let mut pooled = db.get().unwrap();
+    let conn: &mut recolte::db::DbConn = &mut pooled;
     let per_activity: Vec<(i64, i64)> = deliveries::table
         .group_by(deliveries::activity_id)
         .select((deliveries::activity_id, diesel::dsl::count_star()))
-        .load(&mut conn)
+        .load(conn)
         .unwrap();
     assert!(per_activity.iter().all(|(_, n)| *n == 1));
 }

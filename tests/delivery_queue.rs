@@ -29,7 +29,8 @@ async fn rows_are_deduplicated_ordered_leased_and_retried() {
     let own = alpha.url("/inbox");
     let config = test_config(&alpha.domain, &db_url(&alpha), &[]);
     let db = Db::open(&config).unwrap();
-    let mut conn = db.get().unwrap();
+    let mut pooled = db.get().unwrap();
+    let conn: &mut recolte::db::DbConn = &mut pooled;
 
     let inboxes = vec![
         "http://b.test:1/inbox".to_string(),
@@ -38,7 +39,7 @@ async fn rows_are_deduplicated_ordered_leased_and_retried() {
         own,
     ];
     delivery_queue::publish(
-        &mut conn,
+        conn,
         &config,
         &ana,
         &activity("http://a/1"),
@@ -47,7 +48,7 @@ async fn rows_are_deduplicated_ordered_leased_and_retried() {
     )
     .unwrap();
     delivery_queue::publish(
-        &mut conn,
+        conn,
         &config,
         &ana,
         &activity("http://a/2"),
@@ -58,7 +59,7 @@ async fn rows_are_deduplicated_ordered_leased_and_retried() {
     let rows: Vec<(String, String)> = deliveries::table
         .select((deliveries::inbox_url, deliveries::object_key))
         .order(deliveries::id)
-        .load(&mut conn)
+        .load(conn)
         .unwrap();
     assert_eq!(
         rows.len(),
@@ -68,7 +69,7 @@ async fn rows_are_deduplicated_ordered_leased_and_retried() {
     let domains: Vec<String> = instances::table
         .select(instances::domain)
         .order(instances::domain)
-        .load(&mut conn)
+        .load(conn)
         .unwrap();
     assert_eq!(
         domains,
@@ -78,41 +79,37 @@ async fn rows_are_deduplicated_ordered_leased_and_retried() {
 
     // Only the first activity about post-1 is due per inbox: the second waits.
     let lease = chrono::Duration::seconds(60);
-    let first = delivery_queue::claim(&mut conn, 10, lease).unwrap();
+    let first = delivery_queue::claim(conn, 10, lease).unwrap();
     assert_eq!(first.len(), 2);
     assert!(first.iter().all(|d| d.payload.contains("http://a/1")));
     assert!(
-        delivery_queue::claim(&mut conn, 10, lease)
-            .unwrap()
-            .is_empty(),
+        delivery_queue::claim(conn, 10, lease).unwrap().is_empty(),
         "claimed rows are leased"
     );
 
     // One succeeds: the next activity for that inbox becomes due.
-    delivery_queue::delivered(&mut conn, &first[0]).unwrap();
-    let next = delivery_queue::claim(&mut conn, 10, lease).unwrap();
+    delivery_queue::delivered(conn, &first[0]).unwrap();
+    let next = delivery_queue::claim(conn, 10, lease).unwrap();
     assert_eq!(next.len(), 1);
     assert_eq!(next[0].inbox_url, first[0].inbox_url);
     assert!(next[0].payload.contains("http://a/2"));
 
     // One fails: retried later, not now.
-    delivery_queue::failed(&mut conn, &config, &first[1], "status 503", false).unwrap();
+    delivery_queue::failed(conn, &config, &first[1], "status 503", false).unwrap();
     let (state, attempts): (String, i32) = deliveries::table
         .find(first[1].id)
         .select((deliveries::state, deliveries::attempts))
-        .first(&mut conn)
+        .first(conn)
         .unwrap();
     assert_eq!((state.as_str(), attempts), ("pending", 1));
-    assert!(delivery_queue::claim(&mut conn, 10, lease)
-        .unwrap()
-        .is_empty());
+    assert!(delivery_queue::claim(conn, 10, lease).unwrap().is_empty());
 
     // A 4xx is final.
-    delivery_queue::failed(&mut conn, &config, &next[0], "status 400", true).unwrap();
+    delivery_queue::failed(conn, &config, &next[0], "status 400", true).unwrap();
     let state: String = deliveries::table
         .find(next[0].id)
         .select(deliveries::state)
-        .first(&mut conn)
+        .first(conn)
         .unwrap();
     assert_eq!(state, "failed");
 
@@ -131,10 +128,11 @@ async fn an_instance_failing_for_long_is_dead_until_it_answers() {
     alpha.stop().await;
     let config = test_config(&alpha.domain, &db_url(&alpha), &[]);
     let db = Db::open(&config).unwrap();
-    let mut conn = db.get().unwrap();
+    let mut pooled = db.get().unwrap();
+    let conn: &mut recolte::db::DbConn = &mut pooled;
     for i in 0..DEAD_AFTER_FAILURES {
         delivery_queue::publish(
-            &mut conn,
+            conn,
             &config,
             &ana,
             &activity(&format!("http://a/{i}")),
@@ -143,12 +141,12 @@ async fn an_instance_failing_for_long_is_dead_until_it_answers() {
         )
         .unwrap();
     }
-    let due = delivery_queue::claim(&mut conn, 100, chrono::Duration::seconds(60)).unwrap();
+    let due = delivery_queue::claim(conn, 100, chrono::Duration::seconds(60)).unwrap();
     assert_eq!(due.len(), DEAD_AFTER_FAILURES as usize);
     for d in &due {
-        delivery_queue::failed(&mut conn, &config, d, "connection refused", false).unwrap();
+        delivery_queue::failed(conn, &config, d, "connection refused", false).unwrap();
     }
-    let status = delivery_queue::status(&mut conn).unwrap();
+    let status = delivery_queue::status(conn).unwrap();
     let down = status.iter().find(|s| s.domain == "down.test").unwrap();
     assert!(
         down.dead_since.is_some(),
@@ -157,12 +155,12 @@ async fn an_instance_failing_for_long_is_dead_until_it_answers() {
     assert_eq!(down.pending, DEAD_AFTER_FAILURES as i64);
 
     // It speaks to us again: alive, and its queue is due at once.
-    delivery_queue::heard_from(&mut conn, "down.test").unwrap();
-    let status = delivery_queue::status(&mut conn).unwrap();
+    delivery_queue::heard_from(conn, "down.test").unwrap();
+    let status = delivery_queue::status(conn).unwrap();
     let back = status.iter().find(|s| s.domain == "down.test").unwrap();
     assert!(back.dead_since.is_none());
     assert_eq!(back.failure_count, 0);
-    let due = delivery_queue::claim(&mut conn, 100, chrono::Duration::seconds(60)).unwrap();
+    let due = delivery_queue::claim(conn, 100, chrono::Duration::seconds(60)).unwrap();
     assert_eq!(due.len(), DEAD_AFTER_FAILURES as usize);
 }
 
@@ -216,12 +214,13 @@ async fn two_processes_share_one_postgresql_queue_without_double_sending() {
     let port = free_port();
     let config = test_config(&format!("localhost:{port}"), &url, &[]);
     let db = Db::open(&config).unwrap();
-    let mut conn = db.get().unwrap();
-    let ana = create_account(&mut conn, &config, "ana").actor;
+    let mut pooled = db.get().unwrap();
+    let conn: &mut recolte::db::DbConn = &mut pooled;
+    let ana = create_account(conn, &config, "ana").actor;
     const N: usize = 300;
     for i in 0..N {
         delivery_queue::publish(
-            &mut conn,
+            conn,
             &config,
             &ana,
             &activity(&format!("http://localhost:{port}/activities/{i}")),

@@ -247,6 +247,39 @@ async fn host_meta_and_health() {
     assert_eq!(health["database"], "ok");
 }
 
+/// When the database server closes the pool's connections (a restart, an
+/// administrator's kill), at most the one request that meets a dead
+/// connection fails: every other is checked before its next use and
+/// replaced. PostgreSQL only: SQLite has no server to lose.
+#[tokio::test]
+async fn connections_closed_by_the_database_server_are_replaced() {
+    use diesel::{Connection, RunQueryDsl};
+    let alpha = TestInstance::start(&[]).await;
+    if !alpha.database_url().starts_with("postgres") {
+        return;
+    }
+    // Several connections in the pool at once.
+    let checks = (0..6).map(|_| alpha.get_json("/healthz", "*/*"));
+    for (status, _) in futures_util::future::join_all(checks).await {
+        assert_eq!(status, 200);
+    }
+    let mut admin = diesel::PgConnection::establish(alpha.database_url()).unwrap();
+    let killed = diesel::sql_query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .execute(&mut admin)
+    .unwrap();
+    assert!(killed >= 2, "the pool's connections were closed ({killed})");
+    let mut statuses = Vec::new();
+    for _ in 0..10 {
+        statuses.push(alpha.get_json("/healthz", "*/*").await.0);
+    }
+    let failed = statuses.iter().filter(|s| **s != 200).count();
+    assert!(failed <= 1, "{statuses:?}");
+    assert!(statuses[1..].iter().all(|s| *s == 200), "{statuses:?}");
+}
+
 /// Signs up through the web form; returns the status and page.
 async fn sign_up(alpha: &TestInstance, fields: &[(&str, &str)]) -> (u16, String) {
     let (cookie, token) = alpha.form_token("/login").await;

@@ -41,7 +41,7 @@ like-count = { $count ->
 like-button = Like ({ $count })
 
 date-long = { $day } { $month } { $year }
-date-time = { $date } at { $time }
+date-time = { $day } { $month } { $year } at { $time }
 month-1 = January
 month-2 = February
 month-3 = March

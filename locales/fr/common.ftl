@@ -41,7 +41,7 @@ like-count = { $count ->
 like-button = J’aime ({ $count })
 
 date-long = { $day } { $month } { $year }
-date-time = { $date } à { $time }
+date-time = { $day } { $month } { $year } à { $time }
 month-1 = janvier
 month-2 = février
 month-3 = mars

@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 
 use super::{run, ApiResult, Auth};
 use crate::config::{Config, RegistrationMode};
+use crate::domain::statistics;
 use crate::domain::statuses::STATUS_MAX_CHARS;
-use crate::domain::{instance_settings, statistics};
 use crate::web::AppState;
 
 /// The version apps read to enable features: Mastodon's, then ours.
@@ -59,11 +59,12 @@ fn configuration() -> Value {
 }
 
 pub async fn v1(State(state): State<AppState>) -> ApiResult {
-    let (usage, peers, settings) = run(&state, |conn, config| {
+    let settings = state.settings.clone();
+    let (usage, peers, settings) = run(&state, move |conn, config| {
         Ok((
             statistics::usage(conn)?,
             statistics::peers(conn)?.len(),
-            instance_settings::current(conn, config)?,
+            settings.current(conn, config)?,
         ))
     })
     .await?;
@@ -94,11 +95,9 @@ pub async fn v1(State(state): State<AppState>) -> ApiResult {
 }
 
 pub async fn v2(State(state): State<AppState>) -> ApiResult {
-    let (usage, settings) = run(&state, |conn, config| {
-        Ok((
-            statistics::usage(conn)?,
-            instance_settings::current(conn, config)?,
-        ))
+    let settings = state.settings.clone();
+    let (usage, settings) = run(&state, move |conn, config| {
+        Ok((statistics::usage(conn)?, settings.current(conn, config)?))
     })
     .await?;
     let config = &state.config;
@@ -176,7 +175,8 @@ pub async fn preferences(auth: Auth) -> ApiResult {
 
 /// The long description of the instance.
 pub async fn extended_description(State(state): State<AppState>) -> ApiResult {
-    let settings = run(&state, instance_settings::current).await?;
+    let settings = state.settings.clone();
+    let settings = run(&state, move |conn, config| settings.current(conn, config)).await?;
     Ok(Json(json!({
         "updated_at": null,
         "content": crate::domain::text::markdown_to_html(&settings.description),

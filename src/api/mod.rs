@@ -58,7 +58,7 @@ mod polls;
 mod rate_limit;
 mod search;
 mod statuses;
-mod streaming;
+pub mod streaming;
 mod tags;
 
 /// The API's routes, to merge into the web router.
@@ -318,7 +318,6 @@ pub fn router() -> Router<AppState> {
         })
         // Below every route above: unknown API paths get JSON, not HTML.
         .route("/api/{*rest}", axum::routing::any(instance::unknown))
-        .layer(axum::Extension(streaming::Hub::new()))
         .layer(middleware::from_fn(move |req, next| {
             rate_limit::limit(limiter.clone(), req, next)
         }))

@@ -7,28 +7,31 @@
 //! `notification`, `delete` and `status.update` events as Mastodon sends
 //! them; and `/api/v1/streaming/health`.
 //!
-//! One poller per server reads what arrived in the database every 50 ms
-//! (new statuses, notifications, deletions and edits, whichever door they
-//! came through) and broadcasts it; each connection, whatever its
-//! transport, turns it into the events its streams show ([`events_for`]):
-//! the user and list streams as their viewer sees them, the public and
-//! hashtag streams as anyone does (as Mastodon renders them), made once
-//! per arrival and shared by every connection listening to the same
-//! stream. The poller runs only while someone listens.
+//! One poller per server reads what arrived in the database (new statuses,
+//! notifications, deletions and edits, whichever door they came through)
+//! and broadcasts it. It reads as soon as a request that may have written
+//! ends ([`Hub::wake`], called by the router for every POST, PUT, PATCH and
+//! DELETE), at most every [`MIN_GAP`], and every [`POLL`] anyway for
+//! writes from elsewhere (another process, the delivery worker). Each
+//! connection, whatever its transport, turns what arrived into the events
+//! its streams show ([`events_for`]): the user and list streams as their
+//! viewer sees them, the public and hashtag streams as anyone does (as
+//! Mastodon renders them), made and serialised once per arrival and shared
+//! by every connection listening to the same stream. The poller runs only
+//! while someone listens.
 
 use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use serde_json::{json, Value};
-use tokio::sync::{broadcast, Mutex};
+use tokio::sync::{broadcast, Mutex, Notify, OnceCell};
 
 use super::{
     entities, notifications::render as render_notifications, run, ApiError, Params, Query,
@@ -41,8 +44,12 @@ use crate::domain::{lists, tags};
 use crate::error::Error;
 use crate::web::AppState;
 
-/// How often the database is read for what arrived.
+/// How often the database is read for what arrived when no request wakes
+/// the poller.
 const POLL: Duration = Duration::from_millis(50);
+/// The shortest time between two reads, however many writes wake the
+/// poller (a busy inbox would otherwise have it read on every activity).
+const MIN_GAP: Duration = Duration::from_millis(5);
 /// Most notifications read at once.
 const BATCH_MAX: i64 = 500;
 
@@ -59,13 +66,26 @@ pub struct Arrivals {
     shared: std::sync::Mutex<HashMap<Stream, SharedEvents>>,
 }
 
-/// The events of a shared stream, made once (the others wait for them).
-type SharedEvents = Arc<OnceLock<Result<Vec<Value>, String>>>;
+/// The events of a shared stream, made once (the other connections await
+/// them without holding a database connection).
+type SharedEvents = Arc<OnceCell<Result<Vec<Arc<StreamEvent>>, String>>>;
+
+/// An event ready to send, serialised once however many receive it.
+#[derive(Debug)]
+pub struct StreamEvent {
+    /// `update`, `notification`, `delete` or `status.update`.
+    kind: &'static str,
+    /// The payload, as server-sent events carry it.
+    payload: String,
+    /// The whole event, as a WebSocket text message.
+    text: String,
+}
 
 /// The server's fan-out point.
 pub struct Hub {
     sender: broadcast::Sender<Arc<Arrivals>>,
     poller: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    wake: Notify,
 }
 
 impl Hub {
@@ -73,7 +93,14 @@ impl Hub {
         Arc::new(Hub {
             sender: broadcast::channel(256).0,
             poller: Mutex::new(None),
+            wake: Notify::new(),
         })
+    }
+
+    /// Something may have been written: the poller reads now (or after
+    /// [`MIN_GAP`]) instead of at its next tick.
+    pub fn wake(&self) {
+        self.wake.notify_one();
     }
 
     /// Listens, starting the poller if nobody was listening: once this
@@ -101,8 +128,13 @@ impl Hub {
 
 async fn poll(hub: Arc<Hub>, db: Db, cursors: (i64, i64, i64)) {
     let (mut status_cursor, mut notification_cursor, mut change_cursor) = cursors;
+    let mut last_read = Instant::now();
     loop {
-        tokio::time::sleep(POLL).await;
+        tokio::select! {
+            _ = tokio::time::sleep(POLL) => {}
+            _ = hub.wake.notified() => tokio::time::sleep_until((last_read + MIN_GAP).into()).await,
+        }
+        last_read = Instant::now();
         {
             // Stop under the lock, so that a new listener restarts the poller.
             let mut poller = hub.poller.lock().await;
@@ -303,7 +335,6 @@ async fn grant_of(
 
 pub async fn websocket(
     State(state): State<AppState>,
-    Extension(hub): Extension<Arc<Hub>>,
     Query(params): Query,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
@@ -326,7 +357,7 @@ pub async fn websocket(
         Some((t, true)) => upgrade.protocols([t]),
         _ => upgrade,
     };
-    let receiver = hub.subscribe(&state.db).await?;
+    let receiver = state.streaming.subscribe(&state.db).await?;
     Ok(upgrade.on_upgrade(move |socket| session(socket, state, grant, streams, receiver)))
 }
 
@@ -335,7 +366,6 @@ pub async fn websocket(
 /// `public/remote`, `hashtag?tag=`, `hashtag/local?tag=`, `list?list=`).
 pub async fn server_sent(
     State(state): State<AppState>,
-    Extension(hub): Extension<Arc<Hub>>,
     uri: Uri,
     Query(params): Query,
     headers: HeaderMap,
@@ -358,19 +388,17 @@ pub async fn server_sent(
         "Access token does not grant this stream" if grant.is_none() => ApiError::unauthorized(),
         _ => ApiError::new(StatusCode::BAD_REQUEST, m),
     })?;
-    let receiver = hub.subscribe(&state.db).await?;
+    let receiver = state.streaming.subscribe(&state.db).await?;
     let streams = BTreeSet::from([stream]);
     let events = futures_util::stream::unfold(
-        (receiver, Vec::<Value>::new()),
+        (receiver, Vec::<Arc<StreamEvent>>::new()),
         move |(mut receiver, mut pending)| {
             let (state, grant, streams) = (state.clone(), grant.clone(), streams.clone());
             async move {
                 loop {
                     if !pending.is_empty() {
                         let event = pending.remove(0);
-                        let sse = Event::default()
-                            .event(event["event"].as_str().unwrap_or_default())
-                            .data(event["payload"].as_str().unwrap_or_default());
+                        let sse = Event::default().event(event.kind).data(&event.payload);
                         return Some((Ok::<_, Infallible>(sse), (receiver, pending)));
                     }
                     let arrivals = match receiver.recv().await {
@@ -442,7 +470,7 @@ async fn session(
                     }
                 };
                 for event in events {
-                    if socket.send(Message::Text(event.to_string().into())).await.is_err() {
+                    if socket.send(Message::Text(event.text.as_str().into())).await.is_err() {
                         return;
                     }
                 }
@@ -494,45 +522,58 @@ async fn change_streams(
 
 /// An event as Mastodon's streaming sends it: the payload is text (JSON
 /// for entities, the bare id for a deletion).
-fn event(stream: &Stream, kind: &str, payload: String) -> Value {
-    json!({ "stream": stream.names(), "event": kind, "payload": payload })
+fn event(stream: &Stream, kind: &'static str, payload: String) -> Arc<StreamEvent> {
+    let text = json!({ "stream": stream.names(), "event": kind, "payload": payload }).to_string();
+    Arc::new(StreamEvent {
+        kind,
+        payload,
+        text,
+    })
 }
 
-/// The events a connection's streams show for what arrived, oldest first.
+/// The events a connection's streams show for what arrived: those of the
+/// shared streams (made by the first connection to ask), then its own.
 async fn events_for(
     state: &AppState,
     grant: Option<&Grant>,
     streams: &BTreeSet<Stream>,
     arrivals: Arc<Arrivals>,
-) -> Result<Vec<Value>, ApiError> {
-    if streams.is_empty() {
-        return Ok(vec![]);
-    }
-    if let Some(made) = already_made(streams, &arrivals) {
-        return Ok(made);
+) -> Result<Vec<Arc<StreamEvent>>, ApiError> {
+    let mut events = Vec::new();
+    let (shared, own): (Vec<&Stream>, Vec<&Stream>) = streams.iter().partition(|s| s.shared());
+    for stream in shared {
+        let cell = arrivals
+            .shared
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(stream.clone())
+            .or_default()
+            .clone();
+        let made = cell
+            .get_or_init(|| {
+                let (stream, arrivals) = (stream.clone(), arrivals.clone());
+                async move {
+                    run(state, move |conn, config| {
+                        status_events(conn, config, &stream, None, &arrivals)
+                    })
+                    .await
+                    .map_err(|e| format!("{e:?}"))
+                }
+            })
+            .await;
+        match made {
+            Ok(made) => events.extend(made.iter().cloned()),
+            Err(e) => return Err(Error::Internal(e.clone()).into()),
+        }
     }
     let viewer = grant.and_then(|g| g.account.as_ref()).map(|a| a.actor.id);
-    let streams = streams.clone();
-    run(state, move |conn, config| {
+    if own.is_empty() {
+        return Ok(events);
+    }
+    let own: Vec<Stream> = own.into_iter().cloned().collect();
+    let mine = run(state, move |conn, config| {
         let mut events = Vec::new();
-        for stream in &streams {
-            if stream.shared() {
-                let cell = arrivals
-                    .shared
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .entry(stream.clone())
-                    .or_default()
-                    .clone();
-                let made = cell.get_or_init(|| {
-                    status_events(conn, config, stream, None, &arrivals).map_err(|e| e.to_string())
-                });
-                match made {
-                    Ok(made) => events.extend(made.iter().cloned()),
-                    Err(e) => return Err(Error::Internal(e.clone())),
-                }
-                continue;
-            }
+        for stream in &own {
             events.extend(status_events(conn, config, stream, viewer, &arrivals)?);
             let notified = matches!(stream, Stream::User | Stream::UserNotification);
             if let (true, Some(me)) = (notified, viewer) {
@@ -551,21 +592,9 @@ async fn events_for(
         }
         Ok(events)
     })
-    .await
-}
-
-/// The events of shared streams only, when all are made already: no
-/// trip to the database.
-fn already_made(streams: &BTreeSet<Stream>, arrivals: &Arrivals) -> Option<Vec<Value>> {
-    let shared = arrivals.shared.lock().unwrap_or_else(|e| e.into_inner());
-    let mut events = Vec::new();
-    for stream in streams {
-        match shared.get(stream)?.get()? {
-            Ok(made) if stream.shared() => events.extend(made.iter().cloned()),
-            _ => return None,
-        }
-    }
-    Some(events)
+    .await?;
+    events.extend(mine);
+    Ok(events)
 }
 
 /// A stream's events about statuses (new, deleted, edited), as `viewer`
@@ -576,7 +605,7 @@ fn status_events(
     stream: &Stream,
     viewer: Option<i64>,
     arrivals: &Arrivals,
-) -> Result<Vec<Value>, Error> {
+) -> Result<Vec<Arc<StreamEvent>>, Error> {
     let mut events = Vec::new();
     let Some(timeline) = stream.timeline(conn, viewer)? else {
         return Ok(events);

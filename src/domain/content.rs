@@ -861,22 +861,27 @@ pub fn thread(conn: &mut DbConn, post_id: i64) -> Result<Vec<(Comment, usize)>, 
         .order(comments::id.asc())
         .select(Comment::as_select())
         .load(conn)?;
-    let mut children: std::collections::HashMap<Option<i64>, Vec<&Comment>> = Default::default();
-    for c in &all {
-        children.entry(c.parent_id).or_default().push(c);
+    let mut children: std::collections::HashMap<Option<i64>, Vec<usize>> = Default::default();
+    for (i, c) in all.iter().enumerate() {
+        children.entry(c.parent_id).or_default().push(i);
     }
-    let mut out = Vec::with_capacity(all.len());
-    let mut stack: Vec<(&Comment, usize)> = children
+    let mut order = Vec::with_capacity(all.len());
+    let mut stack: Vec<(usize, usize)> = children
         .get(&None)
-        .map(|v| v.iter().rev().map(|c| (*c, 0)).collect())
+        .map(|v| v.iter().rev().map(|&i| (i, 0)).collect())
         .unwrap_or_default();
-    while let Some((c, depth)) = stack.pop() {
-        out.push((c.clone(), depth));
-        if let Some(kids) = children.get(&Some(c.id)) {
-            stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+    while let Some((i, depth)) = stack.pop() {
+        order.push((i, depth));
+        if let Some(kids) = children.get(&Some(all[i].id)) {
+            stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
         }
     }
-    Ok(out)
+    // Each comment moves into its place (none is copied).
+    let mut slots: Vec<Option<Comment>> = all.into_iter().map(Some).collect();
+    Ok(order
+        .into_iter()
+        .filter_map(|(i, depth)| Some((slots[i].take()?, depth)))
+        .collect())
 }
 
 /// Posts of a community, pinned first then newest, keyset-paged by id.

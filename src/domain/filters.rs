@@ -205,6 +205,9 @@ pub fn of_owner(conn: &mut DbConn, owner: i64) -> Result<Vec<Filter>, Error> {
 }
 
 fn with_parts(conn: &mut DbConn, rows: Vec<FilterRow>) -> Result<Vec<Filter>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut keywords: HashMap<i64, Vec<Keyword>> = HashMap::new();
     for k in filter_keywords::table

@@ -78,6 +78,38 @@ pub fn current(conn: &mut DbConn, config: &Config) -> Result<InstanceSettings, E
     })
 }
 
+/// The settings in force as a running server keeps them in memory: read
+/// from the database once, and again after each save through the server
+/// ([`SettingsCache::forget`]). A load that raced with a save is not kept.
+#[derive(Debug, Default)]
+pub struct SettingsCache(std::sync::RwLock<(u64, Option<InstanceSettings>)>);
+
+impl SettingsCache {
+    /// The settings in force, from memory when they are there.
+    pub fn current(&self, conn: &mut DbConn, config: &Config) -> Result<InstanceSettings, Error> {
+        let generation = {
+            let kept = self.0.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(settings) = &kept.1 {
+                return Ok(settings.clone());
+            }
+            kept.0
+        };
+        let settings = current(conn, config)?;
+        let mut kept = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if kept.0 == generation {
+            kept.1 = Some(settings.clone());
+        }
+        Ok(settings)
+    }
+
+    /// Forgets the kept settings: to be called once they are saved.
+    pub fn forget(&self) {
+        let mut kept = self.0.write().unwrap_or_else(|e| e.into_inner());
+        kept.0 += 1;
+        kept.1 = None;
+    }
+}
+
 /// The settings as the configuration gives them (before any is saved).
 pub fn from_config(config: &Config) -> InstanceSettings {
     InstanceSettings {

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use super::accounts::{Account, AccountStatus, User};
 use super::actors::Actor;
 use super::communities::{Community, CommunityKind, CommunityRow, MembershipPolicy};
-use super::content::{Comment, Post};
+use super::content::Post;
 use crate::db::DbConn;
 use crate::error::Error;
 use crate::schema::{actors, comments, communities, follows, instances, likes, posts, users};
@@ -237,15 +237,14 @@ pub struct ThreadLikes {
 pub fn thread_likes(
     conn: &mut DbConn,
     post: &Post,
-    thread: &[Comment],
+    comment_ids: &[i64],
     reader: Option<i64>,
 ) -> Result<ThreadLikes, Error> {
-    let ids: Vec<i64> = thread.iter().map(|c| c.id).collect();
     let rows: Vec<(Option<i64>, Option<i64>, i64)> = likes::table
         .filter(
             likes::post_id
                 .eq(post.id)
-                .or(likes::comment_id.eq_any(&ids)),
+                .or(likes::comment_id.eq_any(comment_ids)),
         )
         .select((likes::post_id, likes::comment_id, likes::actor_id))
         .load(conn)?;

@@ -28,7 +28,7 @@ use super::content::{self, Comment, Post, PostDraft, Target};
 use super::media::{self, Media};
 use super::polls::{self, NewPoll, PollView};
 use crate::config::Config;
-use crate::db::DbConn;
+use crate::db::{batch, DbConn};
 use crate::error::Error;
 use crate::schema::{
     bookmarks, comments, follows, idempotency_keys, likes, list_members, posts, status_tags,
@@ -268,20 +268,24 @@ fn timeline_query(which: Timeline) -> StatusQuery {
 pub fn load(conn: &mut DbConn, rows: Vec<StatusRow>) -> Result<Vec<Status>, Error> {
     let post_ids: Vec<i64> = rows.iter().filter_map(|r| r.post_id).collect();
     let comment_ids: Vec<i64> = rows.iter().filter_map(|r| r.comment_id).collect();
-    let mut posts_by_id: HashMap<i64, Post> = posts::table
-        .filter(posts::id.eq_any(&post_ids))
-        .select(Post::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let mut comments_by_id: HashMap<i64, Comment> = comments::table
-        .filter(comments::id.eq_any(&comment_ids))
-        .select(Comment::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+    let mut posts_by_id: HashMap<i64, Post> = batch(&post_ids, || {
+        posts::table
+            .filter(posts::id.eq_any(&post_ids))
+            .select(Post::as_select())
+            .load(conn)
+    })?
+    .into_iter()
+    .map(|p| (p.id, p))
+    .collect();
+    let mut comments_by_id: HashMap<i64, Comment> = batch(&comment_ids, || {
+        comments::table
+            .filter(comments::id.eq_any(&comment_ids))
+            .select(Comment::as_select())
+            .load(conn)
+    })?
+    .into_iter()
+    .map(|c| (c.id, c))
+    .collect();
     Ok(rows
         .into_iter()
         .filter_map(|row| {
@@ -618,6 +622,9 @@ fn rows_of(
     post_ids: &[i64],
     comment_ids: &[i64],
 ) -> Result<Vec<StatusRow>, Error> {
+    if post_ids.is_empty() && comment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let rows: Vec<StatusRow> = statuses::table
         .filter(
             statuses::post_id
@@ -679,31 +686,62 @@ pub struct AccountFacts {
 }
 
 impl AccountFacts {
+    /// The counts and profiles of actors: the three counts come in one
+    /// query (one round trip), told apart by a first column.
     pub fn load(conn: &mut DbConn, actor_ids: &[i64]) -> Result<AccountFacts, Error> {
+        use diesel::dsl::count_star;
+        use diesel::sql_types::Integer;
+        const FOLLOWERS: i32 = 0;
+        const FOLLOWING: i32 = 1;
+        const STATUSES: i32 = 2;
+        let mut facts = AccountFacts::default();
+        if actor_ids.is_empty() {
+            return Ok(facts);
+        }
         let followers = follows::table
             .filter(follows::target_id.eq_any(actor_ids))
             .filter(follows::state.eq("accepted"))
             .group_by(follows::target_id)
-            .select((follows::target_id, diesel::dsl::count_star()))
-            .load::<(i64, i64)>(conn)?;
+            .select((
+                FOLLOWERS.into_sql::<Integer>(),
+                follows::target_id,
+                count_star(),
+            ));
         let following = follows::table
             .filter(follows::follower_id.eq_any(actor_ids))
             .filter(follows::state.eq("accepted"))
             .group_by(follows::follower_id)
-            .select((follows::follower_id, diesel::dsl::count_star()))
-            .load::<(i64, i64)>(conn)?;
+            .select((
+                FOLLOWING.into_sql::<Integer>(),
+                follows::follower_id,
+                count_star(),
+            ));
         let statuses = statuses::table
             .filter(statuses::author_id.eq_any(actor_ids))
             .filter(statuses::deleted.eq(false))
             .group_by(statuses::author_id)
-            .select((statuses::author_id, diesel::dsl::count_star()))
-            .load::<(i64, i64)>(conn)?;
-        Ok(AccountFacts {
-            followers: followers.into_iter().collect(),
-            following: following.into_iter().collect(),
-            statuses: statuses.into_iter().collect(),
-            profiles: super::profiles::of_actors(conn, actor_ids)?,
-        })
+            .select((
+                STATUSES.into_sql::<Integer>(),
+                statuses::author_id,
+                count_star(),
+            ));
+        // Unions are not in diesel's multi-backend SQL: the same query is
+        // run by the backend's own connection.
+        let query = followers.union_all(following).union_all(statuses);
+        let counts: Vec<(i32, i64, i64)> = match conn {
+            DbConn::Postgres(c) => query.load(c)?,
+            DbConn::Sqlite(c) => query.load(c)?,
+        };
+        for (which, actor, n) in counts {
+            let map = match which {
+                FOLLOWERS => &mut facts.followers,
+                FOLLOWING => &mut facts.following,
+                _ => &mut facts.statuses,
+            };
+            map.insert(actor, n);
+        }
+        facts.profiles = super::profiles::of_actors(conn, actor_ids)?;
+        Ok(facts)
     }
 }
 
@@ -716,14 +754,19 @@ impl StatusFacts {
     ) -> Result<StatusFacts, Error> {
         // A reblog shows the status it boosts: the facts are those of
         // the statuses themselves, reblogs replaced by what they boost.
+        if shown.is_empty() {
+            return Ok(StatusFacts::default());
+        }
         let boosted: Vec<i64> = shown.iter().filter_map(|s| s.row.reblog_of_id).collect();
-        let boosted_rows: HashMap<i64, StatusRow> = statuses::table
-            .filter(statuses::id.eq_any(&boosted))
-            .select(StatusRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
+        let boosted_rows: HashMap<i64, StatusRow> = batch(&boosted, || {
+            statuses::table
+                .filter(statuses::id.eq_any(&boosted))
+                .select(StatusRow::as_select())
+                .load(conn)
+        })?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
         let mut originals = HashMap::new();
         for s in shown {
             if let Some(row) = s.row.reblog_of_id.and_then(|id| boosted_rows.get(&id)) {
@@ -770,16 +813,20 @@ impl StatusFacts {
         facts.media = media::of_statuses(conn, &ids)?;
         facts.polls = polls::views(conn, &ids, viewer)?;
 
-        let likes_of_posts = likes::table
-            .filter(likes::post_id.eq_any(&post_ids))
-            .group_by(likes::post_id)
-            .select((likes::post_id, diesel::dsl::count_star()))
-            .load::<(Option<i64>, i64)>(conn)?;
-        let likes_of_comments = likes::table
-            .filter(likes::comment_id.eq_any(&comment_ids))
-            .group_by(likes::comment_id)
-            .select((likes::comment_id, diesel::dsl::count_star()))
-            .load::<(Option<i64>, i64)>(conn)?;
+        let likes_of_posts = batch(&post_ids, || {
+            likes::table
+                .filter(likes::post_id.eq_any(&post_ids))
+                .group_by(likes::post_id)
+                .select((likes::post_id, diesel::dsl::count_star()))
+                .load::<(Option<i64>, i64)>(conn)
+        })?;
+        let likes_of_comments = batch(&comment_ids, || {
+            likes::table
+                .filter(likes::comment_id.eq_any(&comment_ids))
+                .group_by(likes::comment_id)
+                .select((likes::comment_id, diesel::dsl::count_star()))
+                .load::<(Option<i64>, i64)>(conn)
+        })?;
         let status_of = |post: Option<i64>, comment: Option<i64>| {
             post.and_then(|p| status_of_post.get(&p))
                 .or_else(|| comment.and_then(|c| status_of_comment.get(&c)))
@@ -826,24 +873,28 @@ impl StatusFacts {
         }
 
         // Direct answers: comments on a post with no parent, or on a comment.
-        let answers_to_posts = comments::table
-            .filter(comments::post_id.eq_any(&post_ids))
-            .filter(comments::parent_id.is_null())
-            .filter(comments::deleted_at.is_null())
-            .group_by(comments::post_id)
-            .select((comments::post_id, diesel::dsl::count_star()))
-            .load::<(i64, i64)>(conn)?;
+        let answers_to_posts = batch(&post_ids, || {
+            comments::table
+                .filter(comments::post_id.eq_any(&post_ids))
+                .filter(comments::parent_id.is_null())
+                .filter(comments::deleted_at.is_null())
+                .group_by(comments::post_id)
+                .select((comments::post_id, diesel::dsl::count_star()))
+                .load::<(i64, i64)>(conn)
+        })?;
         for (post, n) in answers_to_posts {
             if let Some(&s) = status_of_post.get(&post) {
                 facts.replies.insert(s, n);
             }
         }
-        let answers_to_comments = comments::table
-            .filter(comments::parent_id.eq_any(&comment_ids))
-            .filter(comments::deleted_at.is_null())
-            .group_by(comments::parent_id)
-            .select((comments::parent_id, diesel::dsl::count_star()))
-            .load::<(Option<i64>, i64)>(conn)?;
+        let answers_to_comments = batch(&comment_ids, || {
+            comments::table
+                .filter(comments::parent_id.eq_any(&comment_ids))
+                .filter(comments::deleted_at.is_null())
+                .group_by(comments::parent_id)
+                .select((comments::parent_id, diesel::dsl::count_star()))
+                .load::<(Option<i64>, i64)>(conn)
+        })?;
         for (parent, n) in answers_to_comments {
             if let Some(&s) = parent.and_then(|p| status_of_comment.get(&p)) {
                 facts.replies.insert(s, n);

@@ -100,15 +100,10 @@ pub async fn nodeinfo(State(state): State<AppState>, Path(version): Path<String>
             "NodeInfo versions served here are 2.0 and 2.1",
         );
     }
-    let config = state.config.clone();
+    let (config, settings) = (state.config.clone(), state.settings.clone());
     let loaded = state
         .db
-        .run(move |conn| {
-            Ok((
-                statistics::usage(conn)?,
-                crate::domain::instance_settings::current(conn, &config)?,
-            ))
-        })
+        .run(move |conn| Ok((statistics::usage(conn)?, settings.current(conn, &config)?)))
         .await;
     let (usage, settings) = match loaded {
         Ok(l) => l,

@@ -218,9 +218,9 @@ impl Translator {
     }
 
     /// A message with one argument.
-    pub fn arg(&self, key: impl AsRef<str>, name: &str, value: impl MessageArg) -> String {
+    pub fn arg(&self, key: impl AsRef<str>, name: &'static str, value: impl MessageArg) -> String {
         let mut args = FluentArgs::new();
-        args.set(name.to_string(), value.value());
+        args.set(name, value.value());
         self.format(key.as_ref(), Some(&args))
     }
 
@@ -228,36 +228,48 @@ impl Translator {
     pub fn args(
         &self,
         key: impl AsRef<str>,
-        first: &str,
+        first: &'static str,
         first_value: impl MessageArg,
-        second: &str,
+        second: &'static str,
         second_value: impl MessageArg,
     ) -> String {
         let mut args = FluentArgs::new();
-        args.set(first.to_string(), first_value.value());
-        args.set(second.to_string(), second_value.value());
+        args.set(first, first_value.value());
+        args.set(second, second_value.value());
         self.format(key.as_ref(), Some(&args))
     }
 
     /// A date written out: "29 novembre 2026", "29 November 2026".
     pub fn date(&self, when: &chrono::NaiveDateTime) -> String {
-        use chrono::Datelike;
-        let mut args = FluentArgs::new();
-        args.set("day", when.day() as i64);
-        args.set("month", self.get(format!("month-{}", when.month())));
-        // A year is a name, not a quantity: no group separator.
-        args.set("year", when.year().to_string());
-        self.format("date-long", Some(&args))
+        self.format("date-long", Some(&self.date_args(when)))
     }
 
     /// A date and time: "29 novembre 2026 à 14:05".
     pub fn date_time(&self, when: &chrono::NaiveDateTime) -> String {
-        let mut args = FluentArgs::new();
-        args.set("date", self.date(when));
-        args.set("time", when.format("%H:%M").to_string());
+        use chrono::Timelike;
+        let mut args = self.date_args(when);
+        args.set("time", format!("{:02}:{:02}", when.hour(), when.minute()));
         self.format("date-time", Some(&args))
     }
+
+    /// The day, month name and year of a date, as text: a day needs no
+    /// plural rule and a year no group separator, and text is written as
+    /// is (numbers would go through float formatting).
+    fn date_args(&self, when: &chrono::NaiveDateTime) -> FluentArgs<'static> {
+        use chrono::Datelike;
+        let mut args = FluentArgs::new();
+        args.set("day", when.day().to_string());
+        args.set("month", self.get(MONTHS[when.month0() as usize]));
+        args.set("year", when.year().to_string());
+        args
+    }
 }
+
+/// The message ids of the months' names.
+const MONTHS: [&str; 12] = [
+    "month-1", "month-2", "month-3", "month-4", "month-5", "month-6", "month-7", "month-8",
+    "month-9", "month-10", "month-11", "month-12",
+];
 
 #[cfg(test)]
 mod tests {

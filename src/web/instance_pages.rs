@@ -14,6 +14,8 @@ use super::admin_pages::administrator;
 use super::page::{redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted};
 use super::uploads::{self, PageImage};
 use super::{status_of, AppState};
+use crate::config::Config;
+use crate::db::DbConn;
 use crate::domain::administration;
 use crate::domain::instance_settings::{self, SettingsChanges, Theme};
 use crate::error::Error;
@@ -21,10 +23,10 @@ use crate::error::Error;
 /// `GET /static/theme.css`: the accent colours, light and dark. Pages link
 /// it with the colour in the address, so a change is never served stale.
 pub async fn theme_css(State(state): State<AppState>) -> Response {
-    let config = state.config.clone();
+    let (config, settings) = (state.config.clone(), state.settings.clone());
     let accent = state
         .db
-        .run(move |conn| instance_settings::current(conn, &config))
+        .run(move |conn| settings.current(conn, &config))
         .await
         .map(|s| s.accent)
         .unwrap_or_else(|_| instance_settings::DEFAULT_ACCENT.into());
@@ -48,6 +50,22 @@ pub async fn theme_css(State(state): State<AppState>) -> Response {
         css,
     )
         .into_response()
+}
+
+/// Saves settings, then has every page read them again.
+async fn save<T: Send + 'static>(
+    state: &AppState,
+    save: impl FnOnce(&mut DbConn, &Config) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let (config, settings) = (state.config.clone(), state.settings.clone());
+    state
+        .db
+        .run(move |conn| {
+            let saved = save(conn, &config);
+            settings.forget();
+            saved
+        })
+        .await
 }
 
 const MODES: &[&str] = &["open", "approval", "closed"];
@@ -119,11 +137,10 @@ pub async fn upload_logo(State(state): State<AppState>, req: Request) -> Respons
         Ok(image) => image,
         Err(status) => return refused(page, status),
     };
-    let config = state.config.clone();
-    match state
-        .db
-        .run(move |conn| instance_settings::set_logo(conn, &config, &admin, Some(&image)))
-        .await
+    match save(&state, move |conn, config| {
+        instance_settings::set_logo(conn, config, &admin, Some(&image))
+    })
+    .await
     {
         Ok(_) => redirect_with(&state, "/admin/settings", "flash-logo-saved"),
         Err(Error::Invalid { .. }) => refused(page, StatusCode::UNPROCESSABLE_ENTITY),
@@ -140,11 +157,10 @@ pub async fn remove_logo(
         Ok(a) => a,
         Err(response) => return *response,
     };
-    let config = state.config.clone();
-    match state
-        .db
-        .run(move |conn| instance_settings::set_logo(conn, &config, &admin, None))
-        .await
+    match save(&state, move |conn, config| {
+        instance_settings::set_logo(conn, config, &admin, None)
+    })
+    .await
     {
         Ok(_) => redirect_with(&state, "/admin/settings", "flash-logo-removed"),
         Err(e) => ErrorPage::from_error(&page, &e),
@@ -165,10 +181,10 @@ pub async fn settings(
         accent: form.accent.clone(),
         registration_mode: form.registration_mode.clone(),
     };
-    match state
-        .db
-        .run(move |conn| instance_settings::update(conn, &admin, &changes))
-        .await
+    match save(&state, move |conn, _| {
+        instance_settings::update(conn, &admin, &changes)
+    })
+    .await
     {
         Ok(saved) => redirect_with(
             &state,

@@ -45,6 +45,10 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub federation: Arc<Federation>,
+    /// Streaming's fan-out point, woken by every request that may write.
+    pub streaming: Arc<crate::api::streaming::Hub>,
+    /// The instance settings in force, kept in memory.
+    pub settings: Arc<crate::domain::instance_settings::SettingsCache>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -169,6 +173,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::layer,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            wake_streaming,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -195,6 +203,18 @@ async fn health(State(state): State<AppState>) -> Response {
                 .into_response()
         }
     }
+}
+
+/// Once a request that may have written (any method but GET, HEAD and
+/// OPTIONS) is answered, streaming reads what it wrote without waiting
+/// for its next tick.
+async fn wake_streaming(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let writes = !req.method().is_safe();
+    let response = next.run(req).await;
+    if writes {
+        state.streaming.wake();
+    }
+    response
 }
 
 async fn log_request(req: Request, next: Next) -> Response {
@@ -342,6 +362,8 @@ pub async fn start_with_listener(
         db,
         config,
         federation,
+        streaming: crate::api::streaming::Hub::new(),
+        settings: Arc::default(),
     };
     let app = router(state.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

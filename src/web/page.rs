@@ -13,12 +13,12 @@ use serde::Deserialize;
 
 use super::i18n::{Lang, Translator};
 use super::security::{secure_cookies, AnonymousCsrf, FLASH_COOKIE};
-use super::session::{self, cookie_value, MaybeSession};
+use super::session::{self, cookie_value};
 use super::{public_message, status_of, AppState};
 use crate::domain::accounts::{Account, Role};
 use crate::domain::actors::{Actor, ActorKind};
 use crate::domain::instance_settings::{self, InstanceSettings};
-use crate::domain::notifications;
+use crate::domain::{notifications, sessions};
 use crate::error::Error;
 
 /// Largest form body accepted (a post body is at most 50 000 bytes, which
@@ -75,11 +75,33 @@ impl PageContext {
 impl FromRequestParts<AppState> for PageContext {
     type Rejection = std::convert::Infallible;
 
+    /// One trip to the database: the session, the settings (kept in
+    /// memory) and the unread count.
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let MaybeSession(session) = MaybeSession::from_request_parts(parts, state).await?;
+        let token = session::cookie_token(&parts.headers);
+        let (config, settings) = (state.config.clone(), state.settings.clone());
+        let (session, instance, unread) = state
+            .db
+            .run(move |conn| {
+                let session = match token {
+                    Some(token) => sessions::find(conn, &token)?,
+                    None => None,
+                };
+                let instance = settings.current(conn, &config)?;
+                let unread = match &session {
+                    Some(s) => notifications::unread_count(conn, s.account.actor.id, UNREAD_CAP)?,
+                    None => 0,
+                };
+                Ok((session, instance, unread))
+            })
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "session, instance settings or unread count failed");
+                (None, instance_settings::from_config(&state.config), 0)
+            });
         let lang = session
             .as_ref()
             .and_then(|s| Lang::parse(&s.account.user.locale))
@@ -104,23 +126,6 @@ impl FromRequestParts<AppState> for PageContext {
             .filter(|key| key.starts_with("flash-") && t.has(key))
             .map(|key| t.get(key));
         let account = session.map(|s| s.account);
-        let person_id = account.as_ref().map(|a| a.actor.id);
-        let config = state.config.clone();
-        let (instance, unread) = state
-            .db
-            .run(move |conn| {
-                let instance = instance_settings::current(conn, &config)?;
-                let unread = match person_id {
-                    Some(id) => notifications::unread_count(conn, id, UNREAD_CAP)?,
-                    None => 0,
-                };
-                Ok((instance, unread))
-            })
-            .await
-            .unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "instance settings or unread count failed");
-                (instance_settings::from_config(&state.config), 0)
-            });
         Ok(PageContext {
             unread,
             instance_name: instance.name.clone(),

@@ -61,15 +61,14 @@ impl ShownPoll {
     }
 }
 
-/// The poll of a post, if it has one, as `reader` sees it.
-pub fn of_post(
+/// The poll of a post (by its status id), if it has one, as `reader` sees it.
+pub fn of_status(
     conn: &mut DbConn,
-    post: &content::Post,
+    status_id: i64,
     reader: Option<i64>,
 ) -> Result<Option<ShownPoll>, Error> {
-    let status = crate::domain::statuses::of_target(conn, &Target::Post(post.clone()))?;
-    Ok(polls::views(conn, &[status.row.id], reader)?
-        .remove(&status.row.id)
+    Ok(polls::views(conn, &[status_id], reader)?
+        .remove(&status_id)
         .map(|view| ShownPoll::of(view, reader)))
 }
 

@@ -124,7 +124,10 @@ pub async fn show(
         .db
         .run(move |conn| {
             let post = content::post_by_id(conn, post_id)?;
-            let images: Vec<ShownImage> = media::of_target(conn, &Target::Post(post.clone()))?
+            let status_id = media::status_id_of(conn, &Target::Post(post.clone()))?;
+            let images: Vec<ShownImage> = media::of_statuses(conn, &[status_id])?
+                .remove(&status_id)
+                .unwrap_or_default()
                 .into_iter()
                 .map(|m| ShownImage {
                     url: m.url(&config),
@@ -133,14 +136,14 @@ pub async fn show(
                     height: m.height,
                 })
                 .collect();
-            let poll = poll_pages::of_post(conn, &post, reader.map(|r| r.0))?;
+            let poll = poll_pages::of_status(conn, status_id, reader.map(|r| r.0))?;
             let community = content::community_of(conn, &Target::Post(post.clone()))?;
             let thread = content::thread(conn, post.id)?;
-            let comments: Vec<Comment> = thread.iter().map(|(c, _)| c.clone()).collect();
-            let mut ids: Vec<i64> = comments.iter().map(|c| c.author_id).collect();
+            let comment_ids: Vec<i64> = thread.iter().map(|(c, _)| c.id).collect();
+            let mut ids: Vec<i64> = thread.iter().map(|(c, _)| c.author_id).collect();
             ids.push(post.author_id);
             let authors = listings::actors_by_ids(conn, &ids)?;
-            let likes = listings::thread_likes(conn, &post, &comments, reader.map(|r| r.0))?;
+            let likes = listings::thread_likes(conn, &post, &comment_ids, reader.map(|r| r.0))?;
             let moderates = match (&community, reader) {
                 (Some(c), Some((me, _))) if c.actor.local => {
                     communities::is_moderator(conn, c.actor.id, me)?

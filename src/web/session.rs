@@ -1,17 +1,12 @@
-//! Cookies: the session cookie read into the signed-in account, and how
-//! every cookie of ours is set (HttpOnly, SameSite=Lax, Secure over https).
+//! Cookies: the session token read from the session cookie (the page
+//! context turns it into the signed-in account), and how every cookie of
+//! ours is set (HttpOnly, SameSite=Lax, Secure over https).
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 
-use super::AppState;
-use crate::domain::sessions::{self, Session, SESSION_DAYS};
+use crate::domain::sessions::SESSION_DAYS;
 
 pub const COOKIE_NAME: &str = "recolte_session";
-
-/// The signed-in session, if the request carries a valid cookie.
-pub struct MaybeSession(pub Option<Session>);
 
 /// The value of a cookie in a request's `Cookie` headers.
 pub fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
@@ -35,28 +30,6 @@ pub fn cookie_token(headers: &axum::http::HeaderMap) -> Option<String> {
     cookie_value(headers, COOKIE_NAME)
         .filter(|v| is_token(v))
         .map(str::to_string)
-}
-
-impl FromRequestParts<AppState> for MaybeSession {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let Some(token) = cookie_token(&parts.headers) else {
-            return Ok(MaybeSession(None));
-        };
-        let session = state
-            .db
-            .run(move |conn| sessions::find(conn, &token))
-            .await
-            .unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "session lookup failed");
-                None
-            });
-        Ok(MaybeSession(session))
-    }
 }
 
 /// A `Set-Cookie` value for one of our cookies: HttpOnly, SameSite=Lax,
