@@ -224,6 +224,19 @@ pub fn batch<K, T>(
     }
 }
 
+/// Loads a query that diesel's multi-backend SQL cannot express (a
+/// `UNION`) through the backend's own connection.
+pub fn load_native<'q, Q, U>(conn: &mut DbConn, query: Q) -> diesel::QueryResult<Vec<U>>
+where
+    Q: diesel::query_dsl::LoadQuery<'q, PgConnection, U>
+        + diesel::query_dsl::LoadQuery<'q, SqliteConnection, U>,
+{
+    match conn {
+        DbConn::Postgres(c) => query.load(c),
+        DbConn::Sqlite(c) => query.load(c),
+    }
+}
+
 /// Applies the embedded migrations of the connection's backend.
 pub fn migrate(conn: &mut DbConn) -> Result<(), Error> {
     let result = match conn {

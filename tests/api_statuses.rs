@@ -529,6 +529,25 @@ async fn following_people_and_communities_fills_home() {
     assert_eq!(a.body[1]["account"]["group"], true);
     assert_eq!(a.body[1]["reblog"]["id"], in_community.as_str());
     assert!(!ids(&a.body).contains(&plain));
+    // Bob writes in the community Alice follows too: his post comes once,
+    // as the community's reblog.
+    let a = bob
+        .post(
+            "/api/v1/statuses",
+            json!({"status": format!("@veille@{} Réunion de rentrée\nLe 3 septembre.", inst.domain)}),
+        )
+        .await;
+    let bob_in_community = a.body["id"].as_str().unwrap().to_string();
+    let a = alice.get("/api/v1/timelines/home").await;
+    assert_eq!(
+        a.body[0]["reblog"]["id"],
+        bob_in_community.as_str(),
+        "{}",
+        a.body
+    );
+    assert_eq!(a.body[0]["account"]["id"], community_id.as_str());
+    assert!(!ids(&a.body).contains(&bob_in_community), "{}", a.body);
+    assert_eq!(a.body.as_array().unwrap().len(), 3, "{}", a.body);
     // Replies in the community reach its members too.
     let a = bob
         .post(

@@ -148,6 +148,39 @@ async fn user_and_public_streams_send_updates_and_notifications() {
 }
 
 #[tokio::test]
+async fn the_user_stream_applies_the_viewers_filters() {
+    let inst = TestInstance::start(&[]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read write follow").await;
+    let (bob, bob_id) = Api::user(&inst, "bob", "read write").await;
+    alice
+        .post(&format!("/api/v1/accounts/{bob_id}/follow"), json!({}))
+        .await;
+    for (title, action, keyword) in [("Secrets", "hide", "secret"), ("Budget", "warn", "budget")] {
+        let made = alice
+            .post(
+                "/api/v2/filters",
+                json!({"title": title, "context": ["home"], "filter_action": action,
+                       "keywords_attributes": [{"keyword": keyword}]}),
+            )
+            .await;
+        assert_eq!(made.status, 200, "{}", made.body);
+    }
+    let mut user = connect(&inst, &format!("stream=user&access_token={}", alice.token)).await;
+
+    bob.status("Un secret bien gardé").await;
+    let budget = bob.status("Le budget 2027 est voté").await;
+    let hello = bob.status("Bonjour à toutes et à tous").await;
+    // The hidden one never comes; the warned one comes marked.
+    let event = payload(&next_event(&mut user).await);
+    assert_eq!(event["id"], budget);
+    assert_eq!(event["filtered"][0]["filter"]["title"], "Budget");
+    assert_eq!(event["filtered"][0]["keyword_matches"], json!(["budget"]));
+    let event = payload(&next_event(&mut user).await);
+    assert_eq!(event["id"], hello);
+    assert_eq!(event["filtered"], Value::Null);
+}
+
+#[tokio::test]
 async fn streams_check_their_token() {
     let inst = TestInstance::start(&[]).await;
     let (alice, _) = Api::user(&inst, "alice", "read:accounts").await;

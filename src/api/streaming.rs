@@ -37,6 +37,7 @@ use super::{
     entities, notifications::render as render_notifications, run, ApiError, Params, Query,
 };
 use crate::db::Db;
+use crate::domain::filters::{self, ActiveFilters};
 use crate::domain::notifications::{self, Notification};
 use crate::domain::oauth::{find_grant, Grant};
 use crate::domain::statuses::{self, Page, StatusChange, StatusFacts, Timeline};
@@ -610,6 +611,29 @@ fn status_events(
     let Some(timeline) = stream.timeline(conn, viewer)? else {
         return Ok(events);
     };
+    // The viewer's filters, read once there is a status to show.
+    let mut active: Option<ActiveFilters> = None;
+    let mut shown = |conn: &mut crate::db::DbConn, page: &Page, kind: &'static str| {
+        let mut list = statuses::timeline(conn, timeline, page)?;
+        if list.is_empty() {
+            return Ok::<_, Error>(vec![]);
+        }
+        list.reverse();
+        let facts = StatusFacts::load(conn, &list, viewer)?;
+        let active = match &mut active {
+            Some(a) => a,
+            None => active.insert(ActiveFilters::load(
+                conn,
+                viewer,
+                filters::context_of(&timeline),
+            )?),
+        };
+        Ok(list
+            .iter()
+            .filter_map(|status| entities::filtered_status(config, status, &facts, active))
+            .map(|value| event(stream, kind, value.to_string()))
+            .collect())
+    };
     if arrivals.upto > arrivals.after {
         let page = Page {
             since_id: Some(arrivals.after),
@@ -617,14 +641,7 @@ fn status_events(
             min_id: None,
             limit: (arrivals.upto - arrivals.after).clamp(1, 1000),
         };
-        let mut list = statuses::timeline(conn, timeline, &page)?;
-        list.reverse();
-        let facts = StatusFacts::load(conn, &list, viewer)?;
-        for status in &list {
-            if let Some(value) = entities::status(config, status, &facts) {
-                events.push(event(stream, "update", value.to_string()));
-            }
-        }
+        events.extend(shown(conn, &page, "update")?);
     }
     for change in &arrivals.changes {
         if change.kind == "delete" {
@@ -638,13 +655,7 @@ fn status_events(
             min_id: None,
             limit: 1,
         };
-        let shown = statuses::timeline(conn, timeline, &only)?;
-        let facts = StatusFacts::load(conn, &shown, viewer)?;
-        for status in &shown {
-            if let Some(value) = entities::status(config, status, &facts) {
-                events.push(event(stream, "status.update", value.to_string()));
-            }
-        }
+        events.extend(shown(conn, &only, "status.update")?);
     }
     Ok(events)
 }

@@ -189,27 +189,23 @@ pub fn create(
 
 /// The community whose Group actor has this id (local or remote).
 pub fn by_actor_id(conn: &mut DbConn, actor_id: i64) -> Result<Community, Error> {
-    let actor = actors_t::table
-        .find(actor_id)
-        .select(Actor::as_select())
+    let (actor, settings): (Actor, Option<CommunityRow>) = actors_t::table
+        .left_join(communities::table)
+        .filter(actors_t::id.eq(actor_id))
+        .select((Actor::as_select(), Option::<CommunityRow>::as_select()))
         .first(conn)?;
-    let settings = communities::table
-        .find(actor_id)
-        .select(CommunityRow::as_select())
-        .first(conn)
-        .optional()?
-        .unwrap_or(CommunityRow {
-            actor_id,
-            kind: CommunityKind::Interest.as_str().into(),
-            membership_policy: if actor.manually_approves_followers {
-                "approval".into()
-            } else {
-                "open".into()
-            },
-            rules: String::new(),
-            moderators_url: None,
-            featured_url: None,
-        });
+    let settings = settings.unwrap_or(CommunityRow {
+        actor_id,
+        kind: CommunityKind::Interest.as_str().into(),
+        membership_policy: if actor.manually_approves_followers {
+            "approval".into()
+        } else {
+            "open".into()
+        },
+        rules: String::new(),
+        moderators_url: None,
+        featured_url: None,
+    });
     Ok(Community { actor, settings })
 }
 

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::db::DbConn;
 use crate::delivery_queue;
 use crate::error::Error;
-use crate::schema::{comments, likes, posts};
+use crate::schema::{self, comments, likes, posts};
 use recolte_federation::activities as ap;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -108,6 +108,22 @@ pub fn post_by_id(conn: &mut DbConn, id: i64) -> Result<Post, Error> {
     posts::table
         .find(id)
         .select(Post::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("no post {id}")))
+}
+
+/// A post and the id of its status (what media and polls hang on), in
+/// one query.
+pub fn post_and_status_id(conn: &mut DbConn, id: i64) -> Result<(Post, i64), Error> {
+    posts::table
+        .inner_join(
+            schema::statuses::table.on(schema::statuses::post_id
+                .eq(posts::id.nullable())
+                .and(schema::statuses::reblog_of_id.is_null())),
+        )
+        .filter(posts::id.eq(id))
+        .select((Post::as_select(), schema::statuses::id))
         .first(conn)
         .optional()?
         .ok_or_else(|| Error::NotFound(format!("no post {id}")))

@@ -325,7 +325,7 @@ pub fn parse_ids(ids: &[String]) -> Result<Vec<i64>, Error> {
 }
 
 /// The status id of a post or comment.
-pub fn status_id_of(conn: &mut DbConn, target: &Target) -> Result<i64, Error> {
+pub(super) fn status_id_of(conn: &mut DbConn, target: &Target) -> Result<i64, Error> {
     let query = statuses::table.select(statuses::id);
     Ok(match target {
         Target::Post(p) => query.filter(statuses::post_id.eq(p.id)).first(conn)?,

@@ -157,15 +157,17 @@ pub fn save_marker(
 
 /// Notifications newer than the notifications marker (at most `cap`).
 pub fn unread_count(conn: &mut DbConn, actor_id: i64, cap: i64) -> Result<i64, Error> {
-    let read: i64 = markers::table
-        .find((actor_id, "notifications"))
-        .select(markers::last_read_id)
-        .first(conn)
-        .optional()?
-        .unwrap_or(0);
+    // One query: past the marker when there is one.
+    let marker = markers::table
+        .filter(markers::actor_id.eq(actor_id))
+        .filter(markers::timeline.eq("notifications"))
+        .select(markers::last_read_id);
     let ids: Vec<i64> = notifications::table
         .filter(notifications::recipient_id.eq(actor_id))
-        .filter(notifications::id.gt(read))
+        .filter(
+            diesel::dsl::not(diesel::dsl::exists(marker))
+                .or(notifications::id.nullable().gt(marker.single_value())),
+        )
         .select(notifications::id)
         .limit(cap)
         .load(conn)?;

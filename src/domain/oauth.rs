@@ -7,11 +7,12 @@ use base64::Engine;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::accounts::{self, Account};
+use super::accounts::{self, Account, User};
+use super::actors::Actor;
 use super::sessions::{hash_token, random_token};
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::schema::{oauth_apps, oauth_codes, oauth_tokens};
+use crate::schema::{actors, oauth_apps, oauth_codes, oauth_tokens, users};
 
 /// The redirect URI that shows the code on a page instead of redirecting.
 pub const OOB_URI: &str = "urn:ietf:wg:oauth:2.0:oob";
@@ -534,28 +535,36 @@ pub struct Grant {
 /// The grant of an access token, if it is valid and not revoked. A token
 /// of an account that is not active is refused.
 pub fn find_grant(conn: &mut DbConn, access_token: &str) -> Result<Option<Grant>, Error> {
-    let row: Option<(App, Option<i64>, String, Option<chrono::NaiveDateTime>)> =
-        oauth_tokens::table
-            .inner_join(oauth_apps::table)
-            .filter(oauth_tokens::access_hash.eq(hash_token(access_token)))
-            .filter(oauth_tokens::revoked_at.is_null())
-            .select((
-                App::as_select(),
-                oauth_tokens::user_id,
-                oauth_tokens::scopes,
-                oauth_tokens::expires_at,
-            ))
-            .first(conn)
-            .optional()?;
-    let Some((app, user_id, scopes, expires_at)) = row else {
+    // One query: the token, its app, and its user's account if any.
+    type Row = (
+        App,
+        String,
+        Option<chrono::NaiveDateTime>,
+        Option<User>,
+        Option<Actor>,
+    );
+    let row: Option<Row> = oauth_tokens::table
+        .inner_join(oauth_apps::table)
+        .left_join(users::table.on(oauth_tokens::user_id.eq(users::id.nullable())))
+        .left_join(actors::table.on(users::actor_id.eq(actors::id)))
+        .filter(oauth_tokens::access_hash.eq(hash_token(access_token)))
+        .filter(oauth_tokens::revoked_at.is_null())
+        .select((
+            App::as_select(),
+            oauth_tokens::scopes,
+            oauth_tokens::expires_at,
+            Option::<User>::as_select(),
+            Option::<Actor>::as_select(),
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((app, scopes, expires_at, user, actor)) = row else {
         return Ok(None);
     };
     if expires_at.is_some_and(|e| e < super::now()) {
         return Ok(None);
     }
-    let account = user_id
-        .map(|id| accounts::find_by_id(conn, id))
-        .transpose()?;
+    let account = user.zip(actor).map(|(user, actor)| Account { user, actor });
     if let Some(a) = &account {
         if !a.user.is_active() {
             return Err(Error::Forbidden(

@@ -5,10 +5,11 @@ use diesel::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::accounts::{self, Account};
+use super::accounts::{Account, User};
+use super::actors::Actor;
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::schema::{sessions, users};
+use crate::schema::{actors, sessions, users};
 
 /// How long a session lasts without logging in again.
 pub const SESSION_DAYS: i64 = 30;
@@ -52,16 +53,17 @@ pub fn open(conn: &mut DbConn, account: &Account) -> Result<String, Error> {
 
 /// The session a cookie token designates, if it is open and its account active.
 pub fn find(conn: &mut DbConn, token: &str) -> Result<Option<Session>, Error> {
-    let found: Option<(i64, String)> = sessions::table
+    let found: Option<(String, User, Actor)> = sessions::table
+        .inner_join(users::table.inner_join(actors::table))
         .filter(sessions::token_hash.eq(hash_token(token)))
         .filter(sessions::expires_at.gt(super::now()))
-        .select((sessions::user_id, sessions::csrf_token))
+        .select((sessions::csrf_token, User::as_select(), Actor::as_select()))
         .first(conn)
         .optional()?;
-    let Some((user_id, csrf_token)) = found else {
+    let Some((csrf_token, user, actor)) = found else {
         return Ok(None);
     };
-    let account = accounts::find_by_id(conn, user_id)?;
+    let account = Account { user, actor };
     if !account.user.is_active() {
         return Ok(None);
     }

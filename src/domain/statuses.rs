@@ -28,7 +28,7 @@ use super::content::{self, Comment, Post, PostDraft, Target};
 use super::media::{self, Media};
 use super::polls::{self, NewPoll, PollView};
 use crate::config::Config;
-use crate::db::{batch, DbConn};
+use crate::db::{batch, load_native, DbConn};
 use crate::error::Error;
 use crate::schema::{
     bookmarks, comments, follows, idempotency_keys, likes, list_members, posts, status_tags,
@@ -156,19 +156,17 @@ const RECENT_WINDOW: i64 = 2_000;
 pub fn timeline(conn: &mut DbConn, which: Timeline, page: &Page) -> Result<Vec<Status>, Error> {
     let windowed = matches!(which, Timeline::Home(_) | Timeline::List { .. }) && !page.ascending();
     if windowed {
-        let newest: Option<i64> = statuses::table
-            .filter(statuses::id.lt(page.max_id.unwrap_or(i64::MAX)))
-            .select(diesel::dsl::max(statuses::id))
-            .first(conn)?;
-        let Some(newest) = newest else {
-            return Ok(vec![]);
-        };
-        let floor = newest - RECENT_WINDOW;
+        // The window's floor is a subquery: one round trip.
+        let newest = diesel::alias!(statuses as newest);
+        let id = newest.field(statuses::id);
+        let floor = newest
+            .filter(id.lt(page.max_id.unwrap_or(i64::MAX)))
+            .select(diesel::dsl::max(id) - RECENT_WINDOW)
+            .single_value();
         let rows = keyset!(timeline_query(which), statuses::id, page)
-            .filter(statuses::id.gt(floor))
+            .filter(statuses::id.nullable().gt(floor))
             .load(conn)?;
-        let complete = rows.len() as i64 == page.limit || page.lower().is_some_and(|l| l >= floor);
-        if complete {
+        if rows.len() as i64 == page.limit {
             return load(conn, page.finish(rows));
         }
     }
@@ -199,10 +197,20 @@ fn timeline_query(which: Timeline) -> StatusQuery {
                     .filter(follows::follower_id.eq(me))
                     .filter(follows::state.eq("accepted"))
             };
+            // A post in a followed community comes as the community's
+            // reblog: not a second time as its author's (or one's own).
+            let shown_by_its_community = statuses::post_id
+                .is_not_null()
+                .and(statuses::reblog_of_id.is_null())
+                .and(statuses::community_id.is_not_null())
+                .and(
+                    statuses::community_id.eq_any(followed().select(follows::target_id.nullable())),
+                );
             query = query.filter(
                 statuses::author_id
                     .eq(me)
                     .or(statuses::author_id.eq_any(followed().select(follows::target_id)))
+                    .and(diesel::dsl::not(shown_by_its_community))
                     .or(statuses::comment_id
                         .is_not_null()
                         .and(statuses::reblog_of_id.is_null())
@@ -725,13 +733,8 @@ impl AccountFacts {
                 statuses::author_id,
                 count_star(),
             ));
-        // Unions are not in diesel's multi-backend SQL: the same query is
-        // run by the backend's own connection.
-        let query = followers.union_all(following).union_all(statuses);
-        let counts: Vec<(i32, i64, i64)> = match conn {
-            DbConn::Postgres(c) => query.load(c)?,
-            DbConn::Sqlite(c) => query.load(c)?,
-        };
+        let counts: Vec<(i32, i64, i64)> =
+            load_native(conn, followers.union_all(following).union_all(statuses))?;
         for (which, actor, n) in counts {
             let map = match which {
                 FOLLOWERS => &mut facts.followers,
@@ -802,102 +805,129 @@ impl StatusFacts {
         };
         let ids: Vec<i64> = page.iter().map(|s| s.row.id).collect();
         facts.tags = super::tags::of_statuses(conn, &ids)?;
-        facts.reblogs = statuses::table
-            .filter(statuses::reblog_of_id.eq_any(&ids))
-            .group_by(statuses::reblog_of_id)
-            .select((statuses::reblog_of_id, diesel::dsl::count_star()))
-            .load::<(Option<i64>, i64)>(conn)?
-            .into_iter()
-            .filter_map(|(id, n)| Some((id?, n)))
-            .collect();
         facts.media = media::of_statuses(conn, &ids)?;
         facts.polls = polls::views(conn, &ids, viewer)?;
 
-        let likes_of_posts = batch(&post_ids, || {
-            likes::table
-                .filter(likes::post_id.eq_any(&post_ids))
-                .group_by(likes::post_id)
-                .select((likes::post_id, diesel::dsl::count_star()))
-                .load::<(Option<i64>, i64)>(conn)
-        })?;
-        let likes_of_comments = batch(&comment_ids, || {
-            likes::table
-                .filter(likes::comment_id.eq_any(&comment_ids))
-                .group_by(likes::comment_id)
-                .select((likes::comment_id, diesel::dsl::count_star()))
-                .load::<(Option<i64>, i64)>(conn)
-        })?;
-        let status_of = |post: Option<i64>, comment: Option<i64>| {
-            post.and_then(|p| status_of_post.get(&p))
-                .or_else(|| comment.and_then(|c| status_of_comment.get(&c)))
-                .copied()
-        };
-        for (post, n) in likes_of_posts {
-            if let Some(s) = status_of(post, None) {
-                facts.likes.insert(s, n);
-            }
+        // The page's counts in one query (one round trip), each row told
+        // apart by its first column: reblogs, likes and direct answers
+        // (comments on a post with no parent, or on a comment).
+        use diesel::dsl::count_star;
+        use diesel::sql_types::{BigInt, Integer, Nullable};
+        const REBLOGS: i32 = 0;
+        const POST_LIKES: i32 = 1;
+        const COMMENT_LIKES: i32 = 2;
+        const POST_ANSWERS: i32 = 3;
+        const COMMENT_ANSWERS: i32 = 4;
+        let reblogs = statuses::table
+            .filter(statuses::reblog_of_id.eq_any(&ids))
+            .group_by(statuses::reblog_of_id)
+            .select((
+                REBLOGS.into_sql::<Integer>(),
+                statuses::reblog_of_id,
+                count_star(),
+            ));
+        let post_likes = likes::table
+            .filter(likes::post_id.eq_any(&post_ids))
+            .group_by(likes::post_id)
+            .select((
+                POST_LIKES.into_sql::<Integer>(),
+                likes::post_id,
+                count_star(),
+            ));
+        let comment_likes = likes::table
+            .filter(likes::comment_id.eq_any(&comment_ids))
+            .group_by(likes::comment_id)
+            .select((
+                COMMENT_LIKES.into_sql::<Integer>(),
+                likes::comment_id,
+                count_star(),
+            ));
+        let post_answers = comments::table
+            .filter(comments::post_id.eq_any(&post_ids))
+            .filter(comments::parent_id.is_null())
+            .filter(comments::deleted_at.is_null())
+            .group_by(comments::post_id)
+            .select((
+                POST_ANSWERS.into_sql::<Integer>(),
+                comments::post_id.nullable(),
+                count_star(),
+            ));
+        let comment_answers = comments::table
+            .filter(comments::parent_id.eq_any(&comment_ids))
+            .filter(comments::deleted_at.is_null())
+            .group_by(comments::parent_id)
+            .select((
+                COMMENT_ANSWERS.into_sql::<Integer>(),
+                comments::parent_id,
+                count_star(),
+            ));
+        let counts: Vec<(i32, Option<i64>, i64)> = load_native(
+            conn,
+            reblogs
+                .union_all(post_likes)
+                .union_all(comment_likes)
+                .union_all(post_answers)
+                .union_all(comment_answers),
+        )?;
+        for (which, key, n) in counts {
+            let Some(key) = key else { continue };
+            let (of_post, of_comment) = (status_of_post.get(&key), status_of_comment.get(&key));
+            match (which, of_post, of_comment) {
+                (REBLOGS, _, _) => facts.reblogs.insert(key, n),
+                (POST_LIKES, Some(&s), _) => facts.likes.insert(s, n),
+                (COMMENT_LIKES, _, Some(&s)) => facts.likes.insert(s, n),
+                (POST_ANSWERS, Some(&s), _) => facts.replies.insert(s, n),
+                (COMMENT_ANSWERS, _, Some(&s)) => facts.replies.insert(s, n),
+                _ => None,
+            };
         }
-        for (comment, n) in likes_of_comments {
-            if let Some(s) = status_of(None, comment) {
-                facts.likes.insert(s, n);
-            }
-        }
+
+        // What the viewer did to them, in one query too.
         if let Some(viewer) = viewer {
-            let mine: Vec<(Option<i64>, Option<i64>)> = likes::table
+            const LIKED: i32 = 0;
+            const REBLOGGED: i32 = 1;
+            const BOOKMARKED: i32 = 2;
+            let none = || None::<i64>.into_sql::<Nullable<BigInt>>();
+            let liked = likes::table
                 .filter(likes::actor_id.eq(viewer))
                 .filter(
                     likes::post_id
                         .eq_any(&post_ids)
                         .or(likes::comment_id.eq_any(&comment_ids)),
                 )
-                .select((likes::post_id, likes::comment_id))
-                .load(conn)?;
-            facts
-                .liked
-                .extend(mine.into_iter().filter_map(|(p, c)| status_of(p, c)));
-            facts.reblogged = statuses::table
+                .select((
+                    LIKED.into_sql::<Integer>(),
+                    likes::post_id,
+                    likes::comment_id,
+                ));
+            let reblogged = statuses::table
                 .filter(statuses::author_id.eq(viewer))
                 .filter(statuses::reblog_of_id.eq_any(&ids))
-                .select(statuses::reblog_of_id)
-                .load::<Option<i64>>(conn)?
-                .into_iter()
-                .flatten()
-                .collect();
-            facts.bookmarked = bookmarks::table
+                .select((
+                    REBLOGGED.into_sql::<Integer>(),
+                    statuses::reblog_of_id,
+                    none(),
+                ));
+            let bookmarked = bookmarks::table
                 .filter(bookmarks::actor_id.eq(viewer))
                 .filter(bookmarks::status_id.eq_any(&ids))
-                .select(bookmarks::status_id)
-                .load::<i64>(conn)?
-                .into_iter()
-                .collect();
-        }
-
-        // Direct answers: comments on a post with no parent, or on a comment.
-        let answers_to_posts = batch(&post_ids, || {
-            comments::table
-                .filter(comments::post_id.eq_any(&post_ids))
-                .filter(comments::parent_id.is_null())
-                .filter(comments::deleted_at.is_null())
-                .group_by(comments::post_id)
-                .select((comments::post_id, diesel::dsl::count_star()))
-                .load::<(i64, i64)>(conn)
-        })?;
-        for (post, n) in answers_to_posts {
-            if let Some(&s) = status_of_post.get(&post) {
-                facts.replies.insert(s, n);
-            }
-        }
-        let answers_to_comments = batch(&comment_ids, || {
-            comments::table
-                .filter(comments::parent_id.eq_any(&comment_ids))
-                .filter(comments::deleted_at.is_null())
-                .group_by(comments::parent_id)
-                .select((comments::parent_id, diesel::dsl::count_star()))
-                .load::<(Option<i64>, i64)>(conn)
-        })?;
-        for (parent, n) in answers_to_comments {
-            if let Some(&s) = parent.and_then(|p| status_of_comment.get(&p)) {
-                facts.replies.insert(s, n);
+                .select((
+                    BOOKMARKED.into_sql::<Integer>(),
+                    bookmarks::status_id.nullable(),
+                    none(),
+                ));
+            let done: Vec<(i32, Option<i64>, Option<i64>)> =
+                load_native(conn, liked.union_all(reblogged).union_all(bookmarked))?;
+            for (which, first, second) in done {
+                match which {
+                    LIKED => {
+                        let post = first.and_then(|p| status_of_post.get(&p));
+                        let comment = second.and_then(|c| status_of_comment.get(&c));
+                        facts.liked.extend(post.or(comment));
+                    }
+                    REBLOGGED => facts.reblogged.extend(first),
+                    _ => facts.bookmarked.extend(first),
+                }
             }
         }
 

@@ -123,8 +123,7 @@ pub async fn show(
     let loaded = state
         .db
         .run(move |conn| {
-            let post = content::post_by_id(conn, post_id)?;
-            let status_id = media::status_id_of(conn, &Target::Post(post.clone()))?;
+            let (post, status_id) = content::post_and_status_id(conn, post_id)?;
             let images: Vec<ShownImage> = media::of_statuses(conn, &[status_id])?
                 .remove(&status_id)
                 .unwrap_or_default()
