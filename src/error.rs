@@ -16,6 +16,9 @@ pub enum Error {
         message: String,
     },
     NotFound(String),
+    /// It existed and was deleted (answered 410, where a `Tombstone` can
+    /// say when).
+    Gone(String),
     /// Not authenticated, or wrong credentials.
     Unauthorized(String),
     /// Authenticated but not allowed.
@@ -57,6 +60,7 @@ impl fmt::Display for Error {
                 write!(f, "{field}: {message}")
             }
             Error::NotFound(m)
+            | Error::Gone(m)
             | Error::Unauthorized(m)
             | Error::Forbidden(m)
             | Error::Unavailable(m)

@@ -242,6 +242,21 @@ async fn a_deleted_account_is_erased_on_the_instances_that_know_it() {
         members().await == 0
     })
     .await;
+    // Alpha knows her account is gone.
+    let domain = beta.domain.clone();
+    let deleted = alpha
+        .with_db(move |conn, _| {
+            use diesel::prelude::*;
+            use recolte::schema::actors;
+            Ok(actors::table
+                .filter(actors::username.eq("zoe"))
+                .filter(actors::domain.eq(domain))
+                .select(actors::deleted_at.is_not_null())
+                .first::<bool>(conn)?)
+        })
+        .await
+        .unwrap();
+    assert!(deleted, "zoe is marked deleted on alpha");
     let page = Browser::new(&alpha, "fr").get("/c/climat").await;
     assert!(!page.body.contains("Mon billet"));
 }

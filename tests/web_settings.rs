@@ -652,6 +652,16 @@ async fn deleting_an_account_erases_it_and_keeps_the_name() {
     assert_eq!(fr.status, 410);
     assert!(fr.body.contains("Compte supprimé"));
     assert_eq!((webfinger, by_id, lookup), (404, 404, 404));
+    // Her collections are gone too.
+    for collection in ["outbox", "followers", "following", "featured"] {
+        let (status, _) = alpha
+            .get_json(
+                &format!("/u/alice/{collection}"),
+                "application/activity+json",
+            )
+            .await;
+        assert_eq!(status, 410, "{collection}");
+    }
     // Bob's account is still served.
     assert_eq!(
         alpha

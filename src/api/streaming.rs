@@ -15,10 +15,11 @@
 //! writes from elsewhere (another process, the delivery worker). Each
 //! connection, whatever its transport, turns what arrived into the events
 //! its streams show ([`events_for`]): the user and list streams as their
-//! viewer sees them, the public and hashtag streams as anyone does (as
-//! Mastodon renders them), made and serialised once per arrival and shared
-//! by every connection listening to the same stream. The poller runs only
-//! while someone listens.
+//! viewer sees them (their filters applied: `hide` drops a status, `warn`
+//! marks it `filtered`), the public and hashtag streams as anyone does (as
+//! Mastodon renders them, without any viewer's filters), made and
+//! serialised once per arrival and shared by every connection listening
+//! to the same stream. The poller runs only while someone listens.
 
 use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;

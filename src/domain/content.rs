@@ -1113,20 +1113,33 @@ pub fn receive_delete(
 }
 
 /// A remote account was deleted at its origin: its posts and comments
-/// become tombstones, its likes and its follows (both ways) go. Returns how
-/// many posts and comments were erased.
+/// become tombstones, its likes, boosts and follows (both ways) go, and
+/// it is marked deleted with its profile emptied. Returns how many posts
+/// and comments were erased.
 pub fn receive_account_deletion(conn: &mut DbConn, account: &Actor) -> Result<usize, Error> {
     if account.local {
         return Err(Error::Forbidden(
             "accounts of this instance are not deleted from elsewhere".into(),
         ));
     }
-    erase_account_traces(conn, account)
+    let erased = erase_account_traces(conn, account)?;
+    let now = super::now();
+    diesel::update(schema::actors::table.find(account.id))
+        .set((
+            schema::actors::display_name.eq(""),
+            schema::actors::summary.eq(""),
+            schema::actors::avatar_url.eq(None::<String>),
+            schema::actors::header_url.eq(None::<String>),
+            schema::actors::updated_at.eq(now),
+            schema::actors::deleted_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(erased)
 }
 
 /// What a deleted account leaves (here or at its origin): its posts and
-/// comments become tombstones, its likes and follows (both ways) go.
-/// Returns how many posts and comments were erased.
+/// comments become tombstones, its likes, boosts and follows (both ways)
+/// go. Returns how many posts and comments were erased.
 pub fn erase_account_traces(conn: &mut DbConn, account: &Actor) -> Result<usize, Error> {
     let now = super::now();
     let posts_erased = diesel::update(
@@ -1153,6 +1166,12 @@ pub fn erase_account_traces(conn: &mut DbConn, account: &Actor) -> Result<usize,
     ))
     .execute(conn)?;
     diesel::delete(likes::table.filter(likes::actor_id.eq(account.id))).execute(conn)?;
+    diesel::delete(
+        schema::statuses::table
+            .filter(schema::statuses::author_id.eq(account.id))
+            .filter(schema::statuses::reblog_of_id.is_not_null()),
+    )
+    .execute(conn)?;
     follows::remove_all_of(conn, account)?;
     Ok(posts_erased + comments_erased)
 }

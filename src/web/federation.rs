@@ -84,6 +84,9 @@ async fn owner(state: &AppState, kind: &str, name: String) -> Result<Actor, Erro
             if is_group != group {
                 return Err(Error::NotFound(format!("no such actor '{name}'")));
             }
+            if actor.is_deleted() {
+                return Err(Error::Gone(format!("'{name}' deleted their account")));
+            }
             Ok(actor)
         })
         .await

@@ -7,15 +7,22 @@
 //! To add a string: add `key = …` to every `locales/*/` catalogue (a unit test
 //! checks that French and English define the same keys), then call it from a
 //! template or handler.
+//!
+//! The catalogues never change while the server runs, so a message without
+//! arguments, or with one count, is formatted once per thread and then
+//! copied: a thread of 500 comments repeats "Répondre" and "2 j'aime"
+//! hundreds of times.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 /// A language the interface is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     Fr,
     En,
@@ -208,7 +215,50 @@ impl Translator {
 
     /// A message without arguments.
     pub fn get(&self, key: impl AsRef<str>) -> String {
-        self.format(key.as_ref(), None)
+        let key = key.as_ref();
+        self.remembered(key, "", 0, || self.format(key, None))
+    }
+
+    /// A message formatted before on this thread (with the same count for
+    /// the same argument), or formatted now and kept. Only messages of the
+    /// catalogues are kept, and only small counts: what is kept is bounded.
+    fn remembered(
+        &self,
+        key: &str,
+        name: &'static str,
+        count: i64,
+        format: impl FnOnce() -> String,
+    ) -> String {
+        /// Counts above this are formatted each time.
+        const COUNT_MAX: i64 = 1_000;
+        /// By message key, then language, argument and count.
+        type Kept = HashMap<String, HashMap<(Lang, &'static str, i64), String>>;
+        thread_local! {
+            static FORMATTED: RefCell<Kept> = RefCell::new(HashMap::new());
+        }
+        if !(0..=COUNT_MAX).contains(&count) {
+            return format();
+        }
+        let variant = (self.lang, name, count);
+        let kept = FORMATTED.with(|f| {
+            f.borrow()
+                .get(key)
+                .and_then(|variants| variants.get(&variant))
+                .cloned()
+        });
+        if let Some(text) = kept {
+            return text;
+        }
+        let text = format();
+        if self.has(key) {
+            FORMATTED.with(|f| {
+                f.borrow_mut()
+                    .entry(key.to_string())
+                    .or_default()
+                    .insert(variant, text.clone())
+            });
+        }
+        text
     }
 
     /// The message `PREFIX-VALUE`, for a stored value such as a community
@@ -219,9 +269,19 @@ impl Translator {
 
     /// A message with one argument.
     pub fn arg(&self, key: impl AsRef<str>, name: &'static str, value: impl MessageArg) -> String {
-        let mut args = FluentArgs::new();
-        args.set(name, value.value());
-        self.format(key.as_ref(), Some(&args))
+        let key = key.as_ref();
+        let value = value.value();
+        let format = |value| {
+            let mut args = FluentArgs::new();
+            args.set(name, value);
+            self.format(key, Some(&args))
+        };
+        match &value {
+            FluentValue::Number(n) if n.value.fract() == 0.0 => {
+                self.remembered(key, name, n.value as i64, || format(value.clone()))
+            }
+            _ => format(value),
+        }
     }
 
     /// A message with two arguments.

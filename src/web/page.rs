@@ -221,7 +221,7 @@ pub fn error_message(t: &Translator, error: &Error) -> String {
     match error {
         Error::Invalid { field, .. } => keyed("invalid", field),
         Error::Conflict { field, .. } => keyed("taken", field),
-        Error::NotFound(_) => Some(t.get("error-not-found-text")),
+        Error::NotFound(_) | Error::Gone(_) => Some(t.get("error-not-found-text")),
         Error::Unauthorized(_) => Some(t.get("error-login-needed")),
         Error::Forbidden(_) => Some(t.get("error-forbidden-text")),
         Error::Unavailable(_) => Some(t.get("error-unavailable-text")),

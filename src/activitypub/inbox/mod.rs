@@ -86,7 +86,9 @@ impl From<Error> for Refusal {
                 Refusal::new(StatusCode::BAD_REQUEST, message)
             }
             Error::Forbidden(m) | Error::Unauthorized(m) => Refusal::new(StatusCode::FORBIDDEN, m),
-            Error::NotFound(m) => Refusal::new(StatusCode::ACCEPTED, format!("ignored: {m}")),
+            Error::NotFound(m) | Error::Gone(m) => {
+                Refusal::new(StatusCode::ACCEPTED, format!("ignored: {m}"))
+            }
             Error::Unavailable(m) => Refusal::new(StatusCode::SERVICE_UNAVAILABLE, m),
             other => {
                 tracing::error!(error = %other, "inbox: internal error");
