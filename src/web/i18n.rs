@@ -293,35 +293,70 @@ impl Translator {
         second: &'static str,
         second_value: impl MessageArg,
     ) -> String {
+        let key = key.as_ref();
+        let (first_value, second_value) = (first_value.value(), second_value.value());
+        if let (FluentValue::String(a), FluentValue::String(b)) = (&first_value, &second_value) {
+            if let Some(text) = self.simple(key, &[(first, a), (second, b)]) {
+                return text;
+            }
+        }
         let mut args = FluentArgs::new();
-        args.set(first, first_value.value());
-        args.set(second, second_value.value());
-        self.format(key.as_ref(), Some(&args))
+        args.set(first, first_value);
+        args.set(second, second_value);
+        self.format(key, Some(&args))
+    }
+
+    /// A message whose pattern is only text and variables (no selector,
+    /// term or function), given text arguments: put together without
+    /// Fluent's resolver, to the same result. `None` for other messages,
+    /// which Fluent formats.
+    fn simple(&self, key: &str, args: &[(&str, &str)]) -> Option<String> {
+        use fluent_syntax::ast::{Expression, InlineExpression, PatternElement};
+        let pattern = self.lang.bundle().get_message(key)?.value()?;
+        let mut out = String::new();
+        for element in &pattern.elements {
+            match element {
+                PatternElement::TextElement { value } => out.push_str(value),
+                PatternElement::Placeable {
+                    expression: Expression::Inline(InlineExpression::VariableReference { id }),
+                } => out.push_str(args.iter().find(|(name, _)| *name == id.name)?.1),
+                _ => return None,
+            }
+        }
+        Some(out)
     }
 
     /// A date written out: "29 novembre 2026", "29 November 2026".
     pub fn date(&self, when: &chrono::NaiveDateTime) -> String {
-        self.format("date-long", Some(&self.date_args(when)))
+        self.date_message("date-long", when)
     }
 
     /// A date and time: "29 novembre 2026 à 14:05".
     pub fn date_time(&self, when: &chrono::NaiveDateTime) -> String {
-        use chrono::Timelike;
-        let mut args = self.date_args(when);
-        args.set("time", format!("{:02}:{:02}", when.hour(), when.minute()));
-        self.format("date-time", Some(&args))
+        self.date_message("date-time", when)
     }
 
-    /// The day, month name and year of a date, as text: a day needs no
-    /// plural rule and a year no group separator, and text is written as
-    /// is (numbers would go through float formatting).
-    fn date_args(&self, when: &chrono::NaiveDateTime) -> FluentArgs<'static> {
-        use chrono::Datelike;
-        let mut args = FluentArgs::new();
-        args.set("day", when.day().to_string());
-        args.set("month", self.get(MONTHS[when.month0() as usize]));
-        args.set("year", when.year().to_string());
-        args
+    /// A date message given the day, month name, year and time as text: a
+    /// day needs no plural rule and a year no group separator.
+    fn date_message(&self, key: &str, when: &chrono::NaiveDateTime) -> String {
+        use chrono::{Datelike, Timelike};
+        let (day, year) = (when.day().to_string(), when.year().to_string());
+        let month = self.get(MONTHS[when.month0() as usize]);
+        let time = format!("{:02}:{:02}", when.hour(), when.minute());
+        let parts = [
+            ("day", &day),
+            ("month", &month),
+            ("year", &year),
+            ("time", &time),
+        ];
+        let parts = parts.map(|(name, value)| (name, value.as_str()));
+        self.simple(key, &parts).unwrap_or_else(|| {
+            let mut args = FluentArgs::new();
+            for (name, value) in parts {
+                args.set(name, value.to_string());
+            }
+            self.format(key, Some(&args))
+        })
     }
 }
 
@@ -334,6 +369,56 @@ const MONTHS: [&str; 12] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simple_messages_read_as_fluent_formats_them() {
+        let cases: [(&str, &[(&str, &str)]); 3] = [
+            (
+                "post-byline",
+                &[("author", "Zoé <z>"), ("date", "3 mai 2026")],
+            ),
+            (
+                "date-time",
+                &[
+                    ("day", "3"),
+                    ("month", "mai"),
+                    ("year", "2026"),
+                    ("time", "09:05"),
+                ],
+            ),
+            (
+                "date-long",
+                &[("day", "1"), ("month", "juin"), ("year", "2027")],
+            ),
+        ];
+        for lang in Lang::ALL {
+            let t = Translator::new(lang);
+            for (key, parts) in cases {
+                let mut args = FluentArgs::new();
+                for (name, value) in parts {
+                    args.set(*name, value.to_string());
+                }
+                assert_eq!(
+                    t.simple(key, parts),
+                    Some(t.format(key, Some(&args))),
+                    "{key}"
+                );
+            }
+            // Selectors, and missing arguments, are left to Fluent.
+            assert_eq!(t.simple("comment-replies", &[("count", "2")]), None);
+            assert_eq!(t.simple("post-byline", &[("author", "Zoé")]), None);
+        }
+        let fr = Translator::new(Lang::Fr);
+        let when = chrono::NaiveDate::from_ymd_opt(2026, 11, 29)
+            .unwrap()
+            .and_hms_opt(14, 5, 0)
+            .unwrap();
+        assert_eq!(fr.date_time(&when), "29 novembre 2026 à 14:05");
+        assert_eq!(
+            fr.args("post-byline", "author", "Zoé", "date", fr.date(&when)),
+            "Par Zoé, le 29 novembre 2026"
+        );
+    }
 
     /// The message ids of a language's catalogues (lines `id = …`).
     fn keys(lang: Lang) -> std::collections::BTreeSet<String> {
