@@ -501,24 +501,13 @@ async fn following_people_and_communities_fills_home() {
     assert_eq!(posts[0].title, "Compte rendu de l’atelier");
     let plain = carol.status("Hors communauté").await;
     let from_bob = bob.status("Nouvelles de Bob").await;
-    let counts = |account: &serde_json::Value| {
-        ["followers_count", "following_count", "statuses_count"].map(|k| account[k].clone())
-    };
-    let a = alice.get(&format!("/api/v1/accounts/{bob_id}")).await;
-    assert_eq!(
-        counts(&a.body),
-        [json!(1), json!(0), json!(1)],
-        "{}",
-        a.body
-    );
-    // The community's status is its reblog of Carol's post.
-    let a = alice.get(&format!("/api/v1/accounts/{community_id}")).await;
-    assert_eq!(
-        counts(&a.body),
-        [json!(1), json!(0), json!(1)],
-        "{}",
-        a.body
-    );
+    // Followers, following and statuses of Bob, and of the community (its
+    // status is its reblog of Carol's post).
+    for id in [&bob_id, &community_id] {
+        let a = alice.get(&format!("/api/v1/accounts/{id}")).await;
+        let counts = ["followers_count", "following_count", "statuses_count"].map(|k| &a.body[k]);
+        assert_eq!(counts, [&json!(1), &json!(0), &json!(1)], "{}", a.body);
+    }
 
     // Alice's home: the community's post (as the community's reblog) and
     // Bob's, not Carol's own post.
