@@ -152,16 +152,7 @@ pub fn delete_account(
             .execute(conn)?;
         diesel::delete(person_profiles::table.filter(person_profiles::actor_id.eq(person.id)))
             .execute(conn)?;
-        diesel::update(actors::table.find(person.id))
-            .set((
-                actors::display_name.eq(""),
-                actors::summary.eq(""),
-                actors::avatar_url.eq(None::<String>),
-                actors::header_url.eq(None::<String>),
-                actors::updated_at.eq(super::now()),
-                actors::deleted_at.eq(super::now()),
-            ))
-            .execute(conn)?;
+        super::actors::mark_deleted(conn, person.id)?;
         // Sessions and API tokens go with the account (foreign keys).
         diesel::delete(users::table.find(user_id)).execute(conn)?;
         Ok(())

@@ -371,6 +371,23 @@ pub fn find_by_ap_id(conn: &mut DbConn, ap_id: &str) -> Result<Option<Actor>, Er
         .optional()?)
 }
 
+/// Marks an actor deleted (here or at its origin) and empties its public
+/// profile: name, summary, avatar and header. Its handle stays reserved.
+pub fn mark_deleted(conn: &mut DbConn, id: i64) -> Result<(), Error> {
+    let now = super::now();
+    diesel::update(actors::table.find(id))
+        .set((
+            actors::display_name.eq(""),
+            actors::summary.eq(""),
+            actors::avatar_url.eq(None::<String>),
+            actors::header_url.eq(None::<String>),
+            actors::updated_at.eq(now),
+            actors::deleted_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// A known actor by its handle (`name` and `host[:port]`).
 pub fn find_by_handle(conn: &mut DbConn, name: &str, domain: &str) -> Result<Option<Actor>, Error> {
     Ok(actors::table

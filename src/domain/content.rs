@@ -1123,17 +1123,7 @@ pub fn receive_account_deletion(conn: &mut DbConn, account: &Actor) -> Result<us
         ));
     }
     let erased = erase_account_traces(conn, account)?;
-    let now = super::now();
-    diesel::update(schema::actors::table.find(account.id))
-        .set((
-            schema::actors::display_name.eq(""),
-            schema::actors::summary.eq(""),
-            schema::actors::avatar_url.eq(None::<String>),
-            schema::actors::header_url.eq(None::<String>),
-            schema::actors::updated_at.eq(now),
-            schema::actors::deleted_at.eq(now),
-        ))
-        .execute(conn)?;
+    super::actors::mark_deleted(conn, account.id)?;
     Ok(erased)
 }
 

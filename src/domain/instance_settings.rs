@@ -79,8 +79,9 @@ pub fn current(conn: &mut DbConn, config: &Config) -> Result<InstanceSettings, E
 }
 
 /// The settings in force as a running server keeps them in memory: read
-/// from the database once, and again after each save through the server
-/// ([`SettingsCache::forget`]). A load that raced with a save is not kept.
+/// from the database once, and again after each save, which goes through
+/// the cache ([`SettingsCache::update`], [`SettingsCache::set_logo`]) so
+/// that none is missed. A load that raced with a save is not kept.
 #[derive(Debug, Default)]
 pub struct SettingsCache(std::sync::RwLock<(u64, Option<InstanceSettings>)>);
 
@@ -102,8 +103,33 @@ impl SettingsCache {
         Ok(settings)
     }
 
-    /// Forgets the kept settings: to be called once they are saved.
-    pub fn forget(&self) {
+    /// An administrator's changes (see [`update`]), then read again.
+    pub fn update(
+        &self,
+        conn: &mut DbConn,
+        by: &Account,
+        changes: &SettingsChanges,
+    ) -> Result<InstanceSettings, Error> {
+        let saved = update(conn, by, changes);
+        self.forget();
+        saved
+    }
+
+    /// A new logo or none (see [`set_logo`]), then read again.
+    pub fn set_logo(
+        &self,
+        conn: &mut DbConn,
+        config: &Config,
+        by: &Account,
+        image: Option<&[u8]>,
+    ) -> Result<InstanceSettings, Error> {
+        let saved = set_logo(conn, config, by, image);
+        self.forget();
+        saved
+    }
+
+    /// Forgets the kept settings (a failed save may have written part).
+    fn forget(&self) {
         let mut kept = self.0.write().unwrap_or_else(|e| e.into_inner());
         kept.0 += 1;
         kept.1 = None;
@@ -234,7 +260,7 @@ pub fn theme(accent: &str) -> Theme {
 }
 
 /// An administrator saves the settings. Returns them as stored.
-pub fn update(
+fn update(
     conn: &mut DbConn,
     by: &Account,
     changes: &SettingsChanges,
@@ -302,7 +328,7 @@ fn must_be_administrator(by: &Account) -> Result<(), Error> {
 /// An administrator uploads a new logo (checked and stored like any
 /// image) or removes it (`None`). The previous file is removed once the
 /// change is recorded; a refused image changes nothing.
-pub fn set_logo(
+fn set_logo(
     conn: &mut DbConn,
     config: &Config,
     by: &Account,

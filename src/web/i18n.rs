@@ -280,6 +280,9 @@ impl Translator {
             FluentValue::Number(n) if n.value.fract() == 0.0 => {
                 self.remembered(key, name, n.value as i64, || format(value.clone()))
             }
+            FluentValue::String(text) => self
+                .simple(key, &[(name, text)])
+                .unwrap_or_else(|| format(value.clone())),
             _ => format(value),
         }
     }

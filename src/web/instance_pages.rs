@@ -14,8 +14,6 @@ use super::admin_pages::administrator;
 use super::page::{redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted};
 use super::uploads::{self, PageImage};
 use super::{status_of, AppState};
-use crate::config::Config;
-use crate::db::DbConn;
 use crate::domain::administration;
 use crate::domain::instance_settings::{self, SettingsChanges, Theme};
 use crate::error::Error;
@@ -50,22 +48,6 @@ pub async fn theme_css(State(state): State<AppState>) -> Response {
         css,
     )
         .into_response()
-}
-
-/// Saves settings, then has every page read them again.
-async fn save<T: Send + 'static>(
-    state: &AppState,
-    save: impl FnOnce(&mut DbConn, &Config) -> Result<T, Error> + Send + 'static,
-) -> Result<T, Error> {
-    let (config, settings) = (state.config.clone(), state.settings.clone());
-    state
-        .db
-        .run(move |conn| {
-            let saved = save(conn, &config);
-            settings.forget();
-            saved
-        })
-        .await
 }
 
 const MODES: &[&str] = &["open", "approval", "closed"];
@@ -137,10 +119,11 @@ pub async fn upload_logo(State(state): State<AppState>, req: Request) -> Respons
         Ok(image) => image,
         Err(status) => return refused(page, status),
     };
-    match save(&state, move |conn, config| {
-        instance_settings::set_logo(conn, config, &admin, Some(&image))
-    })
-    .await
+    let (config, settings) = (state.config.clone(), state.settings.clone());
+    match state
+        .db
+        .run(move |conn| settings.set_logo(conn, &config, &admin, Some(&image)))
+        .await
     {
         Ok(_) => redirect_with(&state, "/admin/settings", "flash-logo-saved"),
         Err(Error::Invalid { .. }) => refused(page, StatusCode::UNPROCESSABLE_ENTITY),
@@ -157,10 +140,11 @@ pub async fn remove_logo(
         Ok(a) => a,
         Err(response) => return *response,
     };
-    match save(&state, move |conn, config| {
-        instance_settings::set_logo(conn, config, &admin, None)
-    })
-    .await
+    let (config, settings) = (state.config.clone(), state.settings.clone());
+    match state
+        .db
+        .run(move |conn| settings.set_logo(conn, &config, &admin, None))
+        .await
     {
         Ok(_) => redirect_with(&state, "/admin/settings", "flash-logo-removed"),
         Err(e) => ErrorPage::from_error(&page, &e),
@@ -181,10 +165,11 @@ pub async fn settings(
         accent: form.accent.clone(),
         registration_mode: form.registration_mode.clone(),
     };
-    match save(&state, move |conn, _| {
-        instance_settings::update(conn, &admin, &changes)
-    })
-    .await
+    let settings = state.settings.clone();
+    match state
+        .db
+        .run(move |conn| settings.update(conn, &admin, &changes))
+        .await
     {
         Ok(saved) => redirect_with(
             &state,
