@@ -5,22 +5,32 @@
 //!
 //! Run with `cargo bench --bench web` (SQLite); with
 //! `RECOLTE_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres`
-//! the instance runs on a throwaway PostgreSQL database. Times are from the
-//! request sent to the last byte read, on loopback, one request at a time.
-//! Figures go to BENCHMARKS.md.
+//! the instance runs on a throwaway PostgreSQL database. Each page is
+//! timed twice, one request at a time: the server's render time (the
+//! application called in-process, from the request to the last byte of the
+//! body: middleware, database and templates, no socket) and the time of a
+//! real HTTP request on loopback (request sent to last byte read by a
+//! client). Figures go to BENCHMARKS.md.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::time::{Duration, Instant};
 
+use axum::body::Body;
+use axum::http::Request;
 use common::browser::Browser;
 use common::TestInstance;
+use diesel::RunQueryDsl;
 use recolte::domain::communities::MembershipPolicy;
 use recolte::domain::content::{self, PostDraft, Target};
+use tower::ServiceExt;
 
 /// Measured loads of each page: enough that its p99 rests on ten samples.
 const REQUESTS: usize = 1_000;
+
+/// Unmeasured loads before, which must show the page's expected text.
+const WARM_UP: usize = 20;
 
 fn backend() -> &'static str {
     if std::env::var("RECOLTE_TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()) {
@@ -30,15 +40,51 @@ fn backend() -> &'static str {
     }
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+/// p50 and p99 of the times, in milliseconds.
+fn percentiles(mut times: Vec<Duration>) -> (f64, f64) {
+    times.sort();
+    let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3;
+    (at(0.50), at(0.99))
 }
 
-/// Times `REQUESTS` loads of a page (after 20 unmeasured ones, which must
-/// show `expected`); returns p50, p99 and the page's size in bytes.
-async fn measure(browser: &mut Browser<'_>, path: &str, expected: &str) -> (f64, f64, usize) {
+/// The server's render time of a page: the application answers in-process.
+async fn measure_server(
+    app: &axum::Router,
+    browser: &Browser<'_>,
+    path: &str,
+    expected: &str,
+) -> (f64, f64) {
+    let cookie = browser.cookie_header();
+    let mut times = Vec::with_capacity(REQUESTS);
+    for i in 0..WARM_UP + REQUESTS {
+        let request = Request::get(path)
+            .header("accept-language", "fr")
+            .header("cookie", &cookie)
+            .body(Body::empty())
+            .expect("request");
+        let app = app.clone();
+        let start = Instant::now();
+        let response = app.oneshot(request).await.expect("answer");
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let elapsed = start.elapsed();
+        assert_eq!(status, 200, "{path}");
+        if i < WARM_UP {
+            let body = std::str::from_utf8(&body).expect("UTF-8 page");
+            assert!(body.contains(expected), "{path} shows {expected}");
+        } else {
+            times.push(elapsed);
+        }
+    }
+    percentiles(times)
+}
+
+/// The time of a page over HTTP on loopback; also its size in bytes.
+async fn measure_http(browser: &mut Browser<'_>, path: &str, expected: &str) -> (f64, f64, usize) {
     let mut size = 0;
-    for _ in 0..20 {
+    for _ in 0..WARM_UP {
         let page = browser.get(path).await;
         assert_eq!(page.status, 200, "{path}");
         assert!(page.body.contains(expected), "{path} shows {expected}");
@@ -51,9 +97,8 @@ async fn measure(browser: &mut Browser<'_>, path: &str, expected: &str) -> (f64,
         times.push(start.elapsed());
         assert_eq!(page.status, 200);
     }
-    times.sort();
-    let at = |p: f64| ms(times[((times.len() - 1) as f64 * p).round() as usize]);
-    (at(0.50), at(0.99), size)
+    let (p50, p99) = percentiles(times);
+    (p50, p99, size)
 }
 
 #[tokio::main]
@@ -106,12 +151,24 @@ async fn main() {
         })
         .await
         .expect("seeding");
+    if alpha.db.is_postgres() {
+        // A database in service has its statistics: autovacuum would gather
+        // them about a minute after this bulk load, in the middle of the
+        // measurement; they are gathered now.
+        alpha
+            .with_db(|conn, _| {
+                diesel::sql_query("ANALYZE").execute(conn)?;
+                Ok(())
+            })
+            .await
+            .expect("statistics");
+    }
 
     println!(
-        "| page ({}) | viewer | p50 ms | p99 ms | HTML bytes |",
+        "| page ({}) | viewer | server p50 ms | server p99 ms | HTTP p50 ms | HTTP p99 ms | HTML bytes |",
         backend()
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     let pages = [
         (
             "community page, 50 posts (first page of 20)",
@@ -124,13 +181,17 @@ async fn main() {
             "Réponse 99.4",
         ),
     ];
+    let app = recolte::web::router(alpha.state().clone());
     let mut visitor = Browser::new(&alpha, "fr");
     let mut member = Browser::new(&alpha, "fr");
     member.log_in("bea").await;
     for (name, path, expected) in &pages {
         for (viewer, browser) in [("visitor", &mut visitor), ("member", &mut member)] {
-            let (p50, p99, size) = measure(browser, path, expected).await;
-            println!("| {name} | {viewer} | {p50:.2} | {p99:.2} | {size} |");
+            let (server_p50, server_p99) = measure_server(&app, browser, path, expected).await;
+            let (http_p50, http_p99, size) = measure_http(browser, path, expected).await;
+            println!(
+                "| {name} | {viewer} | {server_p50:.2} | {server_p99:.2} | {http_p50:.2} | {http_p99:.2} | {size} |"
+            );
         }
     }
     let css = visitor.get("/static/style.css").await;

@@ -778,7 +778,16 @@ async fn posts_comments_likes_edits_and_deletions() {
     let page = felix.follow(&page).await;
     assert!(page.body.contains("You no longer like this message"));
     assert!(page.body.contains("Like (0)"));
-    felix.post(&format!("/comment/{first}/like"), &[]).await;
+    let page = felix.post(&format!("/comment/{first}/like"), &[]).await;
+    let page = felix.follow(&page).await;
+    let liked_comment = format!(
+        "formaction=\"/comment/{first}/like\" class=\"link\" name=\"undo\" value=\"1\" \
+         aria-pressed=\"true\">Like (1)"
+    );
+    assert!(
+        page.body.contains(&liked_comment),
+        "the liker sees it pressed"
+    );
 
     // Editing: the author only.
     let page = felix.get(&format!("/post/{post}/edit")).await;
@@ -813,6 +822,12 @@ async fn posts_comments_likes_edits_and_deletions() {
     let page = emma.follow(&page).await;
     assert!(page.body.contains("Avis revu"));
     assert!(page.body.contains("J’aime (1)"), "the comment's like stays");
+    assert!(
+        page.body.contains(&format!(
+            "formaction=\"/comment/{first}/like\" class=\"link\" aria-pressed=\"false\">J’aime (1)"
+        )),
+        "another member sees the count, not pressed"
+    );
 
     // Deleting: not by another member, nor by an admin who does not
     // moderate the community; by the moderator, yes.

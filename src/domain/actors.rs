@@ -98,11 +98,17 @@ impl Actor {
 
     /// The name shown to people: the display name, or the username.
     pub fn shown_name(&self) -> &str {
-        if self.display_name.trim().is_empty() {
-            &self.username
-        } else {
-            &self.display_name
-        }
+        shown_name(&self.display_name, &self.username)
+    }
+}
+
+/// The name shown to people: the display name, or the username when the
+/// display name is blank.
+pub fn shown_name<'a>(display_name: &'a str, username: &'a str) -> &'a str {
+    if display_name.trim().is_empty() {
+        username
+    } else {
+        display_name
     }
 }
 

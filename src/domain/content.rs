@@ -113,22 +113,6 @@ pub fn post_by_id(conn: &mut DbConn, id: i64) -> Result<Post, Error> {
         .ok_or_else(|| Error::NotFound(format!("no post {id}")))
 }
 
-/// A post and the id of its status (what media and polls hang on), in
-/// one query.
-pub fn post_and_status_id(conn: &mut DbConn, id: i64) -> Result<(Post, i64), Error> {
-    posts::table
-        .inner_join(
-            schema::statuses::table.on(schema::statuses::post_id
-                .eq(posts::id.nullable())
-                .and(schema::statuses::reblog_of_id.is_null())),
-        )
-        .filter(posts::id.eq(id))
-        .select((Post::as_select(), schema::statuses::id))
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| Error::NotFound(format!("no post {id}")))
-}
-
 pub fn comment_by_id(conn: &mut DbConn, id: i64) -> Result<Comment, Error> {
     comments::table
         .find(id)
@@ -156,7 +140,8 @@ pub fn find_by_ap_id(conn: &mut DbConn, ap_id: &str) -> Result<Option<Target>, E
         .map(Target::Comment))
 }
 
-fn community_of_post(conn: &mut DbConn, post: &Post) -> Result<Option<Community>, Error> {
+/// The community a post was posted to, if any.
+pub fn community_of_post(conn: &mut DbConn, post: &Post) -> Result<Option<Community>, Error> {
     post.community_id
         .map(|id| communities::by_actor_id(conn, id))
         .transpose()
@@ -869,17 +854,32 @@ pub fn like_count(conn: &mut DbConn, target: &Target) -> Result<i64, Error> {
     })
 }
 
-/// The comments of a post in thread order: each comment after its parent,
-/// siblings oldest first.
-pub fn thread(conn: &mut DbConn, post_id: i64) -> Result<Vec<(Comment, usize)>, Error> {
-    let all: Vec<Comment> = comments::table
+/// A comment's place in its thread: its id and the comment it answers.
+#[derive(Debug, Clone, Copy, Queryable)]
+pub struct ThreadLink {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+}
+
+/// The places of a post's comments (deleted ones included, as they keep
+/// their place), in thread order.
+pub fn thread(conn: &mut DbConn, post_id: i64) -> Result<Vec<(ThreadLink, usize)>, Error> {
+    let links: Vec<ThreadLink> = comments::table
         .filter(comments::post_id.eq(post_id))
         .order(comments::id.asc())
-        .select(Comment::as_select())
+        .select((comments::id, comments::parent_id))
         .load(conn)?;
+    Ok(in_thread_order(links, |l| *l))
+}
+
+/// Puts the comments of one post, loaded oldest first, in thread order:
+/// each comment after its parent with its answers below it, siblings oldest
+/// first; each with its depth (0: it answers the post).
+pub fn in_thread_order<T>(all: Vec<T>, link: impl Fn(&T) -> ThreadLink) -> Vec<(T, usize)> {
+    let links: Vec<ThreadLink> = all.iter().map(link).collect();
     let mut children: std::collections::HashMap<Option<i64>, Vec<usize>> = Default::default();
-    for (i, c) in all.iter().enumerate() {
-        children.entry(c.parent_id).or_default().push(i);
+    for (i, l) in links.iter().enumerate() {
+        children.entry(l.parent_id).or_default().push(i);
     }
     let mut order = Vec::with_capacity(all.len());
     let mut stack: Vec<(usize, usize)> = children
@@ -888,16 +888,16 @@ pub fn thread(conn: &mut DbConn, post_id: i64) -> Result<Vec<(Comment, usize)>, 
         .unwrap_or_default();
     while let Some((i, depth)) = stack.pop() {
         order.push((i, depth));
-        if let Some(kids) = children.get(&Some(all[i].id)) {
+        if let Some(kids) = children.get(&Some(links[i].id)) {
             stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
         }
     }
     // Each comment moves into its place (none is copied).
-    let mut slots: Vec<Option<Comment>> = all.into_iter().map(Some).collect();
-    Ok(order
+    let mut slots: Vec<Option<T>> = all.into_iter().map(Some).collect();
+    order
         .into_iter()
         .filter_map(|(i, depth)| Some((slots[i].take()?, depth)))
-        .collect())
+        .collect()
 }
 
 /// Posts of a community, pinned first then newest, keyset-paged by id.

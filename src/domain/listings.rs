@@ -10,12 +10,16 @@ use std::collections::{HashMap, HashSet};
 use diesel::prelude::*;
 
 use super::accounts::{Account, AccountStatus, User};
+use super::actors::shown_name;
 use super::actors::Actor;
 use super::communities::{Community, CommunityKind, CommunityRow, MembershipPolicy};
-use super::content::Post;
-use crate::db::DbConn;
+use super::content::{in_thread_order, Post, ThreadLink};
+use crate::db::{self, DbConn};
 use crate::error::Error;
-use crate::schema::{actors, comments, communities, follows, instances, likes, posts, users};
+use crate::schema::{
+    actors, comments, communities, follows, instances, likes, media, polls, posts, statuses, users,
+};
+use diesel::dsl::exists;
 
 #[diesel::declare_sql_function]
 extern "SQL" {
@@ -223,49 +227,160 @@ pub fn comment_counts(conn: &mut DbConn, post_ids: &[i64]) -> Result<HashMap<i64
     Ok(rows.into_iter().collect())
 }
 
-/// Likes of one post and of each comment of its thread, and which of them
-/// the reader liked.
-#[derive(Debug, Default)]
-pub struct ThreadLikes {
-    pub post: i64,
-    pub post_liked: bool,
-    pub comments: HashMap<i64, i64>,
-    pub comments_liked: HashSet<i64>,
+/// A post as its page shows it, read in one query: its author, the status
+/// its images and poll hang on (and whether it has any), its likes and
+/// whether the reader is among them.
+#[derive(Debug)]
+pub struct PostView {
+    pub post: Post,
+    pub author: Actor,
+    pub status_id: i64,
+    pub has_media: bool,
+    pub has_poll: bool,
+    pub likes: i64,
+    pub liked: bool,
 }
 
-/// The likes shown on a post page, in two queries.
-pub fn thread_likes(
-    conn: &mut DbConn,
-    post: &Post,
-    comment_ids: &[i64],
-    reader: Option<i64>,
-) -> Result<ThreadLikes, Error> {
-    let rows: Vec<(Option<i64>, Option<i64>, i64)> = likes::table
-        .filter(
-            likes::post_id
-                .eq(post.id)
-                .or(likes::comment_id.eq_any(comment_ids)),
+pub fn post_view(conn: &mut DbConn, post_id: i64, reader: Option<i64>) -> Result<PostView, Error> {
+    // The post, its author, its status, has media, has a poll, likes, liked.
+    type Row = (Post, Actor, i64, bool, bool, Option<i64>, bool);
+    let row: Option<Row> = posts::table
+        .inner_join(actors::table.on(actors::id.eq(posts::author_id)))
+        .inner_join(
+            statuses::table.on(statuses::post_id
+                .eq(posts::id.nullable())
+                .and(statuses::reblog_of_id.is_null())),
         )
-        .select((likes::post_id, likes::comment_id, likes::actor_id))
+        .filter(posts::id.eq(post_id))
+        .select((
+            Post::as_select(),
+            Actor::as_select(),
+            statuses::id,
+            exists(media::table.filter(media::status_id.eq(statuses::id.nullable()))),
+            exists(polls::table.filter(polls::status_id.eq(statuses::id))),
+            likes::table
+                .filter(likes::post_id.eq(posts::id.nullable()))
+                .count()
+                .single_value(),
+            exists(
+                likes::table
+                    .filter(likes::post_id.eq(posts::id.nullable()))
+                    .filter(likes::actor_id.nullable().eq(reader)),
+            ),
+        ))
+        .first(conn)
+        .optional()?;
+    let (post, author, status_id, has_media, has_poll, likes, liked) =
+        row.ok_or_else(|| Error::NotFound(format!("no post {post_id}")))?;
+    Ok(PostView {
+        post,
+        author,
+        status_id,
+        has_media,
+        has_poll,
+        likes: likes.unwrap_or(0),
+        liked,
+    })
+}
+
+/// A comment as a thread shows it: its text, its author's shown name and
+/// avatar, its likes and whether the reader is among them.
+#[derive(Debug, Clone)]
+pub struct ShownComment {
+    pub id: i64,
+    pub author_id: i64,
+    pub content_html: String,
+    pub published_at: chrono::NaiveDateTime,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub deleted_at: Option<chrono::NaiveDateTime>,
+    pub author: String,
+    pub avatar: Option<String>,
+    pub likes: i64,
+    pub liked: bool,
+}
+
+/// The comments of a post in thread order (deleted ones included, as they
+/// keep their place), each with its depth: one query for the comments and
+/// their authors, one for their likes.
+pub fn thread(
+    conn: &mut DbConn,
+    post_id: i64,
+    reader: Option<i64>,
+) -> Result<Vec<(ShownComment, usize)>, Error> {
+    type Row = (
+        (i64, Option<i64>, i64, String),
+        (
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+            Option<chrono::NaiveDateTime>,
+        ),
+        (String, String, Option<String>),
+    );
+    let rows: Vec<Row> = comments::table
+        .inner_join(actors::table.on(actors::id.eq(comments::author_id)))
+        .filter(comments::post_id.eq(post_id))
+        .order(comments::id.asc())
+        .select((
+            (
+                comments::id,
+                comments::parent_id,
+                comments::author_id,
+                comments::content_html,
+            ),
+            (
+                comments::published_at,
+                comments::updated_at,
+                comments::deleted_at,
+            ),
+            (actors::display_name, actors::username, actors::avatar_url),
+        ))
         .load(conn)?;
-    let mut out = ThreadLikes::default();
-    for (post_id, comment_id, actor_id) in rows {
-        let mine = Some(actor_id) == reader;
-        match (post_id, comment_id) {
-            (Some(_), _) => {
-                out.post += 1;
-                out.post_liked |= mine;
-            }
-            (None, Some(c)) => {
-                *out.comments.entry(c).or_default() += 1;
-                if mine {
-                    out.comments_liked.insert(c);
-                }
-            }
-            (None, None) => {}
-        }
+    let likes: Vec<(i64, i64)> = db::batch(&rows, || {
+        likes::table
+            .inner_join(comments::table.on(likes::comment_id.eq(comments::id.nullable())))
+            .filter(comments::post_id.eq(post_id))
+            .select((comments::id, likes::actor_id))
+            .load(conn)
+    })?;
+    // Each comment's like count, and whether the reader is among them.
+    let mut liked: HashMap<i64, (i64, bool)> = HashMap::new();
+    for (comment_id, actor_id) in likes {
+        let entry = liked.entry(comment_id).or_default();
+        entry.0 += 1;
+        entry.1 |= Some(actor_id) == reader;
     }
-    Ok(out)
+    let rows = in_thread_order(rows, |((id, parent_id, ..), ..)| ThreadLink {
+        id: *id,
+        parent_id: *parent_id,
+    });
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                (
+                    (id, _, author_id, content_html),
+                    (published_at, updated_at, deleted_at),
+                    (display_name, username, avatar),
+                ),
+                depth,
+            )| {
+                let (likes, liked) = liked.get(&id).copied().unwrap_or_default();
+                let comment = ShownComment {
+                    id,
+                    author_id,
+                    content_html,
+                    published_at,
+                    updated_at,
+                    deleted_at,
+                    author: shown_name(&display_name, &username).to_owned(),
+                    avatar,
+                    likes,
+                    liked,
+                };
+                (comment, depth)
+            },
+        )
+        .collect())
 }
 
 /// Instances this one has exchanged with successfully and that are not

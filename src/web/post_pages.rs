@@ -16,24 +16,19 @@ use super::community_pages::{ComposePage, PostForm, POST_LANGUAGES};
 use super::page::{redirect_with, render, ErrorPage, FieldErrors, PageContext, Submitted};
 use super::poll_pages::{self, ShownPoll};
 use super::{status_of, AppState};
-use crate::domain::actors::{self, Actor};
+use crate::domain::actors::Actor;
 use crate::domain::communities::{self, Community};
-use crate::domain::content::{self, Comment, Post, Target};
-use crate::domain::listings::{self, ThreadLikes};
+use crate::domain::content::{self, Post, Target};
+use crate::domain::listings::{self, ShownComment};
 use crate::domain::media;
 use crate::domain::text;
 use crate::error::Error;
 
-/// A comment as the thread shows it.
+/// A comment in the shown thread, with what the reader may do with it.
 pub struct CommentItem {
-    pub comment: Comment,
+    pub comment: ShownComment,
     /// Depth in the shown thread (0: answers the post, or the focused comment).
     pub depth: usize,
-    pub author: String,
-    /// The author's avatar, if they have one.
-    pub avatar: Option<String>,
-    pub likes: i64,
-    pub liked: bool,
     pub can_edit: bool,
     pub can_delete: bool,
     /// Answers below it, at any depth (said when it is collapsed).
@@ -92,7 +87,8 @@ struct PostPage {
     poll: Option<ShownPoll>,
     author: Actor,
     community: Option<Community>,
-    likes: ThreadLikes,
+    post_likes: i64,
+    post_liked: bool,
     can_edit_post: bool,
     can_delete_post: bool,
     comments: Vec<CommentItem>,
@@ -123,67 +119,47 @@ pub async fn show(
     let loaded = state
         .db
         .run(move |conn| {
-            let (post, status_id) = content::post_and_status_id(conn, post_id)?;
-            let images: Vec<ShownImage> = media::of_statuses(conn, &[status_id])?
-                .remove(&status_id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| ShownImage {
-                    url: m.url(&config),
-                    alt: m.description,
-                    width: m.width,
-                    height: m.height,
-                })
-                .collect();
-            let poll = poll_pages::of_status(conn, status_id, reader.map(|r| r.0))?;
-            let community = content::community_of(conn, &Target::Post(post.clone()))?;
-            let thread = content::thread(conn, post.id)?;
-            let comment_ids: Vec<i64> = thread.iter().map(|(c, _)| c.id).collect();
-            let mut ids: Vec<i64> = thread.iter().map(|(c, _)| c.author_id).collect();
-            ids.push(post.author_id);
-            let authors = listings::actors_by_ids(conn, &ids)?;
-            let likes = listings::thread_likes(conn, &post, &comment_ids, reader.map(|r| r.0))?;
+            let view = listings::post_view(conn, post_id, reader.map(|r| r.0))?;
+            let images: Vec<ShownImage> = if view.has_media {
+                media::of_statuses(conn, &[view.status_id])?
+                    .remove(&view.status_id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|m| ShownImage {
+                        url: m.url(&config),
+                        alt: m.description,
+                        width: m.width,
+                        height: m.height,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let poll = if view.has_poll {
+                poll_pages::of_status(conn, view.status_id, reader.map(|r| r.0))?
+            } else {
+                None
+            };
+            let community = content::community_of_post(conn, &view.post)?;
+            let thread = listings::thread(conn, post_id, reader.map(|r| r.0))?;
             let moderates = match (&community, reader) {
                 (Some(c), Some((me, _))) if c.actor.local => {
                     communities::is_moderator(conn, c.actor.id, me)?
                 }
                 _ => false,
             };
-            let author = match authors.get(&post.author_id) {
-                Some(a) => a.clone(),
-                None => actors::by_id(conn, post.author_id)?,
-            };
-            Ok((
-                post,
-                (images, poll),
-                author,
-                community,
-                thread,
-                authors,
-                likes,
-                moderates,
-            ))
+            Ok((view, images, poll, community, thread, moderates))
         })
         .await;
-    let (post, (images, poll), author, community, thread, authors, likes, moderates) = match loaded
-    {
+    let (view, images, poll, community, thread, moderates) = match loaded {
         Ok(l) => l,
         Err(e) => return ErrorPage::from_error(&page, &e),
     };
     let (me, me_local) = reader.unwrap_or((-1, false));
     let may_edit = |author_id: i64| me_local && author_id == me;
     let may_delete = |author_id: i64| me_local && (author_id == me || moderates);
-    let item = |(comment, depth): (Comment, usize)| CommentItem {
+    let item = |(comment, depth): (ShownComment, usize)| CommentItem {
         depth,
-        author: authors
-            .get(&comment.author_id)
-            .map(|a| a.shown_name().to_string())
-            .unwrap_or_default(),
-        avatar: authors
-            .get(&comment.author_id)
-            .and_then(|a| a.avatar_url.clone()),
-        likes: likes.comments.get(&comment.id).copied().unwrap_or(0),
-        liked: likes.comments_liked.contains(&comment.id),
         can_edit: may_edit(comment.author_id),
         can_delete: may_delete(comment.author_id),
         replies: 0,
@@ -207,14 +183,14 @@ pub async fn show(
             let base = thread[at].1;
             // The focused comment's ancestors are the last comment of each
             // shallower depth before it.
-            let mut context: Vec<(Comment, usize)> = Vec::new();
+            let mut context: Vec<(ShownComment, usize)> = Vec::new();
             for (c, d) in thread[..at].iter().rev() {
                 if *d < context.last().map_or(base, |(_, last)| *last) {
                     context.push((c.clone(), *d));
                 }
             }
             context.reverse();
-            let sub: Vec<(Comment, usize)> = thread[at..]
+            let sub: Vec<(ShownComment, usize)> = thread[at..]
                 .iter()
                 .enumerate()
                 .take_while(|(i, (_, d))| *i == 0 || *d > base)
@@ -233,15 +209,16 @@ pub async fn show(
     let mut comments: Vec<CommentItem> = shown.into_iter().map(item).collect();
     nest(&mut comments);
     let body = PostPage {
-        can_edit_post: may_edit(post.author_id),
-        can_delete_post: may_delete(post.author_id),
+        can_edit_post: may_edit(view.post.author_id),
+        can_delete_post: may_delete(view.post.author_id),
         page,
-        post,
+        post: view.post,
         images,
         poll,
-        author,
+        author: view.author,
         community,
-        likes,
+        post_likes: view.likes,
+        post_liked: view.liked,
         comments,
         visible_comments,
         draft,
