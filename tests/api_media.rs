@@ -1,8 +1,9 @@
 //! Media attachments through the Mastodon API on real servers: uploads
 //! recognised by their bytes and bounded in size, descriptions, attaching
 //! them to statuses (own and unattached only, at most four), serving the
-//! files, showing them on the post page, and sending them to another
-//! instance as `Document` attachments.
+//! files, showing them on the post page, sending them to another instance
+//! as `Document` attachments, and the server's hourly sweep of uploads
+//! never attached (with expired sessions and stale idempotency keys).
 
 mod api_common;
 mod common;
@@ -623,4 +624,117 @@ async fn the_settings_page_changes_the_avatar_shown_beside_posts() {
         "{}",
         post.body
     );
+}
+
+#[tokio::test]
+async fn the_server_sweeps_forgotten_uploads_expired_sessions_and_stale_keys() {
+    use diesel::prelude::*;
+    use recolte::domain::housekeeping::{self, Swept};
+    use recolte::domain::{now, sessions};
+    use recolte::schema::{idempotency_keys, media, sessions as sessions_t};
+
+    let (mut inst, _dir) = instance(&[]).await;
+    let (alice, _) = Api::user(&inst, "alice", "read write").await;
+    let mut uploads = Vec::new();
+    for (side, text) in [(4, "Attachée"), (8, "Oubliée"), (6, "Récente")] {
+        let a = alice.upload(&png(side, side), text).await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        let id: i64 = a.body["id"].as_str().unwrap().parse().unwrap();
+        uploads.push((id, a.body["url"].as_str().unwrap().to_string()));
+    }
+    let [(attached, attached_url), (forgotten, forgotten_url), (recent, recent_url)] =
+        <[(i64, String); 3]>::try_from(uploads).unwrap();
+    let a = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Avec image", "media_ids": [attached.to_string()]}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let keyed = inst
+        .client
+        .post(inst.url("/api/v1/statuses"))
+        .bearer_auth(&alice.token)
+        .header("Idempotency-Key", "k-1")
+        .json(&json!({"status": "Une seule fois"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(keyed.status(), 200);
+    let keyed: serde_json::Value = keyed.json().await.unwrap();
+
+    // A day and an hour later: the first two uploads, one of two sessions
+    // and the key are past their time; the third upload is not.
+    let bea = inst.create_user("bea").await;
+    inst.with_db(move |conn, _| {
+        let past = now() - chrono::Duration::hours(25);
+        for _ in 0..2 {
+            sessions::open(conn, &bea)?;
+        }
+        let expired: String = sessions_t::table
+            .select(sessions_t::token_hash)
+            .first(conn)?;
+        diesel::update(sessions_t::table.find(expired))
+            .set(sessions_t::expires_at.eq(past))
+            .execute(conn)?;
+        diesel::update(media::table.filter(media::id.eq_any([attached, forgotten])))
+            .set(media::created_at.eq(past))
+            .execute(conn)?;
+        diesel::update(idempotency_keys::table)
+            .set(idempotency_keys::created_at.eq(past))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+
+    // The server sweeps when it starts (and every hour).
+    let token = alice.token;
+    inst.restart().await;
+    let alice = Api { inst: &inst, token };
+    let served = |url: String| {
+        let client = inst.client.clone();
+        async move { client.get(&url).send().await.unwrap().status().as_u16() }
+    };
+    eventually("the forgotten upload's file is gone", || {
+        let status = served(forgotten_url.clone());
+        async move { status.await == 404 }
+    })
+    .await;
+    assert_eq!(served(attached_url).await, 200, "attached images stay");
+    assert_eq!(served(recent_url).await, 200, "recent uploads wait");
+    let path = |id: i64| format!("/api/v1/media/{id}");
+    assert_eq!(alice.get(&path(forgotten)).await.status, 404);
+    assert_eq!(alice.get(&path(recent)).await.status, 200);
+    let (sessions_left, keys_left) = inst
+        .with_db(|conn, _| {
+            let sessions: i64 = sessions_t::table.count().get_result(conn)?;
+            let keys: i64 = idempotency_keys::table.count().get_result(conn)?;
+            Ok((sessions, keys))
+        })
+        .await
+        .unwrap();
+    assert_eq!((sessions_left, keys_left), (1, 0));
+    // Nothing is left for another pass.
+    let again = inst
+        .with_db(|conn, config| housekeeping::sweep(conn, config, now()))
+        .await
+        .unwrap();
+    assert_eq!(again, Swept::default());
+
+    // A key past its day no longer gives back its status: the same key
+    // now makes a new one.
+    let fresh: serde_json::Value = inst
+        .client
+        .post(inst.url("/api/v1/statuses"))
+        .bearer_auth(&alice.token)
+        .header("Idempotency-Key", "k-1")
+        .json(&json!({"status": "Une seule fois"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(fresh["id"], keyed["id"]);
 }

@@ -309,6 +309,26 @@ async fn idempotency_key_gives_back_the_same_status() {
         .get(&format!("/api/v1/accounts/{alice_id}/statuses"))
         .await;
     assert_eq!(a.body.as_array().unwrap().len(), 2);
+
+    // A day later the key is stale (even before the hourly sweep removes
+    // it): it makes a new status, and then gives that one back.
+    inst.with_db(|conn, _| {
+        use diesel::prelude::*;
+        use recolte::schema::idempotency_keys;
+        diesel::update(idempotency_keys::table)
+            .set(
+                idempotency_keys::created_at
+                    .eq(recolte::domain::now() - chrono::Duration::hours(25)),
+            )
+            .execute(conn)?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+    let later: serde_json::Value = send("k-1").await.unwrap().json().await.unwrap();
+    assert_ne!(later["id"], first["id"]);
+    let again: serde_json::Value = send("k-1").await.unwrap().json().await.unwrap();
+    assert_eq!(again["id"], later["id"]);
 }
 
 #[tokio::test]

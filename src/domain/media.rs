@@ -170,10 +170,11 @@ pub fn store_file(config: &Config, bytes: &[u8]) -> Result<StoredFile, Error> {
     })
 }
 
-/// Removes a stored file (when its record could not be written).
+/// Removes a stored file no record names any more (or whose record could
+/// not be written).
 pub fn remove_file(config: &Config, file_name: &str) {
     if let Err(e) = std::fs::remove_file(folder(config).join(file_name)) {
-        tracing::warn!(error = %e, file_name, "an unrecorded upload stays on disk");
+        tracing::warn!(error = %e, file_name, "a file no record names stays on disk");
     }
 }
 

@@ -11,6 +11,7 @@ pub mod content;
 pub mod feeds;
 pub mod filters;
 pub mod follows;
+pub mod housekeeping;
 pub mod instance_settings;
 pub mod listings;
 pub mod lists;

@@ -25,6 +25,7 @@ use super::accounts::Account;
 use super::actors::{self, Actor, ActorKind};
 use super::communities::{self, Community};
 use super::content::{self, Comment, Post, PostDraft, Target};
+use super::housekeeping;
 use super::media::{self, Media};
 use super::polls::{self, NewPoll, PollView};
 use crate::config::Config;
@@ -426,6 +427,8 @@ pub fn create(
         };
         let status = of_target(conn, &target)?;
         if let Some(k) = key {
+            // A key past its day may still be stored: it now names this status.
+            diesel::delete(idempotency_keys::table.find((author.user.id, k))).execute(conn)?;
             diesel::insert_into(idempotency_keys::table)
                 .values((
                     idempotency_keys::user_id.eq(author.user.id),
@@ -493,8 +496,10 @@ fn validate_text(text: &str) -> Result<&str, Error> {
 }
 
 fn by_idempotency_key(conn: &mut DbConn, user_id: i64, key: &str) -> Result<Option<Status>, Error> {
+    let since = super::now() - chrono::Duration::hours(housekeeping::IDEMPOTENCY_KEY_HOURS);
     let id: Option<i64> = idempotency_keys::table
         .find((user_id, key))
+        .filter(idempotency_keys::created_at.ge(since))
         .select(idempotency_keys::status_id)
         .first(conn)
         .optional()?;

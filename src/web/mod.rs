@@ -287,6 +287,7 @@ pub struct RunningServer {
     task: tokio::task::JoinHandle<()>,
     stop_worker: tokio::sync::watch::Sender<bool>,
     worker: tokio::task::JoinHandle<()>,
+    housekeeping: tokio::task::JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -295,6 +296,7 @@ impl RunningServer {
     pub async fn shutdown(self) {
         let _ = self.stop.send(());
         let _ = self.task.await;
+        self.housekeeping.abort();
         let _ = self.stop_worker.send(true);
         let _ = tokio::time::timeout(std::time::Duration::from_secs(15), self.worker).await;
     }
@@ -356,6 +358,7 @@ pub async fn start_with_listener(
         federation.wake.clone(),
         worker_stop,
     );
+    let housekeeping = spawn_housekeeping(db.clone(), config.clone());
     let addr = listener
         .local_addr()
         .map_err(|e| Error::Internal(format!("no local address: {e}")))?;
@@ -387,6 +390,30 @@ pub async fn start_with_listener(
         task,
         stop_worker,
         worker,
+        housekeeping,
+    })
+}
+
+/// Runs [`crate::domain::housekeeping::sweep`] now and every hour.
+fn spawn_housekeeping(db: Db, config: Arc<Config>) -> tokio::task::JoinHandle<()> {
+    use crate::domain::housekeeping;
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        every_hour.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every_hour.tick().await;
+            let config = config.clone();
+            let swept = db
+                .run(move |conn| housekeeping::sweep(conn, &config, crate::domain::now()))
+                .await;
+            match swept {
+                Ok(swept) if swept != housekeeping::Swept::default() => {
+                    tracing::info!(?swept, "housekeeping removed what had outlived its use");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed; next pass in an hour"),
+            }
+        }
     })
 }
 
