@@ -3,7 +3,8 @@
 //! them to statuses (own and unattached only, at most four), serving the
 //! files, showing them on the post page, sending them to another instance
 //! as `Document` attachments, and the server's hourly sweep of uploads
-//! never attached (with expired sessions and stale idempotency keys).
+//! never attached and of images of deleted statuses (with expired
+//! sessions and stale idempotency keys).
 
 mod api_common;
 mod common;
@@ -636,21 +637,34 @@ async fn the_server_sweeps_forgotten_uploads_expired_sessions_and_stale_keys() {
     let (mut inst, _dir) = instance(&[]).await;
     let (alice, _) = Api::user(&inst, "alice", "read write").await;
     let mut uploads = Vec::new();
-    for (side, text) in [(4, "Attachée"), (8, "Oubliée"), (6, "Récente")] {
+    let images = [
+        (4, "Attachée"),
+        (8, "Oubliée"),
+        (6, "Récente"),
+        (5, "Effacée"),
+    ];
+    for (side, text) in images {
         let a = alice.upload(&png(side, side), text).await;
         assert_eq!(a.status, 200, "{}", a.body);
         let id: i64 = a.body["id"].as_str().unwrap().parse().unwrap();
         uploads.push((id, a.body["url"].as_str().unwrap().to_string()));
     }
-    let [(attached, attached_url), (forgotten, forgotten_url), (recent, recent_url)] =
-        <[(i64, String); 3]>::try_from(uploads).unwrap();
-    let a = alice
-        .post(
-            "/api/v1/statuses",
-            json!({"status": "Avec image", "media_ids": [attached.to_string()]}),
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.body);
+    let [(attached, attached_url), (forgotten, forgotten_url), (recent, recent_url), (erased, erased_url)] =
+        <[(i64, String); 4]>::try_from(uploads).unwrap();
+    for id in [attached, erased] {
+        let a = alice
+            .post(
+                "/api/v1/statuses",
+                json!({"status": "Avec image", "media_ids": [id.to_string()]}),
+            )
+            .await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        if id == erased {
+            let path = format!("/api/v1/statuses/{}", a.body["id"].as_str().unwrap());
+            let a = alice.send_json(Method::DELETE, &path, json!({})).await;
+            assert_eq!(a.status, 200, "{}", a.body);
+        }
+    }
     let keyed = inst
         .client
         .post(inst.url("/api/v1/statuses"))
@@ -696,15 +710,18 @@ async fn the_server_sweeps_forgotten_uploads_expired_sessions_and_stale_keys() {
         let client = inst.client.clone();
         async move { client.get(&url).send().await.unwrap().status().as_u16() }
     };
-    eventually("the forgotten upload's file is gone", || {
-        let status = served(forgotten_url.clone());
-        async move { status.await == 404 }
-    })
-    .await;
+    for url in [forgotten_url, erased_url] {
+        eventually("the forgotten or erased image's file is gone", || {
+            let status = served(url.clone());
+            async move { status.await == 404 }
+        })
+        .await;
+    }
     assert_eq!(served(attached_url).await, 200, "attached images stay");
     assert_eq!(served(recent_url).await, 200, "recent uploads wait");
     let path = |id: i64| format!("/api/v1/media/{id}");
     assert_eq!(alice.get(&path(forgotten)).await.status, 404);
+    assert_eq!(alice.get(&path(erased)).await.status, 404);
     assert_eq!(alice.get(&path(recent)).await.status, 200);
     let (sessions_left, keys_left) = inst
         .with_db(|conn, _| {
