@@ -519,6 +519,17 @@ async fn filters_mark_and_hide_statuses_where_they_apply() {
     assert_eq!(alice.get(&thread).await.body["descendants"], json!([]));
     // The notification of that answer goes too.
     assert!(!notified(&alice.get("/api/v1/notifications").await.body));
+    // Asked for by its id, the answer is shown, marked by the filter.
+    let path = format!("/api/v1/statuses/{answer_id}");
+    let shown = alice.get(&path).await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(shown.body["filtered"][0]["filter"]["title"], "Fils");
+    assert_eq!(shown.body["filtered"][0]["filter"]["filter_action"], "hide");
+    assert_eq!(
+        shown.body["filtered"][0]["keyword_matches"],
+        json!(["final"])
+    );
+    assert!(bob.get(&path).await.body.get("filtered").is_none());
 }
 
 #[tokio::test]

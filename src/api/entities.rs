@@ -309,11 +309,22 @@ pub fn filtered_status(
     facts: &StatusFacts,
     active: &ActiveFilters,
 ) -> Option<Value> {
+    judged_status(config, status, facts, active)
+        .and_then(|(value, hidden)| (!hidden).then_some(value))
+}
+
+/// One status as the viewer's filters judge it (a reblog by the status it
+/// boosts): its JSON, with `filtered` listing the filters it matches, and
+/// whether one of them hides it. `None` when its author is unknown.
+pub fn judged_status(
+    config: &Config,
+    status: &Status,
+    facts: &StatusFacts,
+    active: &ActiveFilters,
+) -> Option<(Value, bool)> {
     let judged = facts.originals.get(&status.row.id).unwrap_or(status);
     let matches = active.matches(judged);
-    if filters::hides(&matches) {
-        return None;
-    }
+    let hidden = filters::hides(&matches);
     let mut value = self::status(config, status, facts)?;
     if !matches.is_empty() {
         let results: Vec<Value> = matches.iter().map(filter_result).collect();
@@ -322,7 +333,7 @@ pub fn filtered_status(
         }
         value["filtered"] = json!(results);
     }
-    Some(value)
+    Some((value, hidden))
 }
 
 fn filter_result(m: &FilterMatch<'_>) -> Value {

@@ -122,12 +122,18 @@ fn poll_of(params: &Params) -> Result<Option<NewPoll>, ApiError> {
     }))
 }
 
+/// A status asked for by its id: never hidden by the viewer's filters,
+/// but marked (`filtered`) by those of the thread context, as Mastodon does.
 pub async fn show(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult {
     let id = path_id(&id)?;
     let viewer = auth.viewer().map(|a| a.actor.id);
     let body = run(&state, move |conn, config| {
         let status = statuses::by_id(conn, id)?;
-        status_json(conn, config, &status, viewer)
+        let facts = StatusFacts::load(conn, std::slice::from_ref(&status), viewer)?;
+        let active = ActiveFilters::load(conn, viewer, "thread")?;
+        entities::judged_status(config, &status, &facts, &active)
+            .map(|(value, _)| value)
+            .ok_or_else(|| Error::Internal(format!("status {} has no author", status.row.id)))
     })
     .await?;
     Ok(Json(body).into_response())
