@@ -1,17 +1,18 @@
 //! Lists shown to people: the community directory with member counts, the
-//! communities a person belongs to, a person's posts, and what a page of
-//! posts or a thread shows beside each item (authors, like and comment
-//! counts, what the reader liked). Each list is one keyset query on ids
-//! (`before`: the last id of the previous page), and what goes beside a
-//! page's items is one query per kind, never one per item.
+//! communities a person belongs to, a person's posts, what a page of posts
+//! shows beside each item (authors, like and comment counts, what the
+//! reader liked), and a post page's post and thread. Each list is one
+//! keyset query on ids (`before`: the last id of the previous page), and
+//! what goes beside a page's items is one query per kind, never one per
+//! item.
 
 use std::collections::{HashMap, HashSet};
 
+use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::accounts::{Account, AccountStatus, User};
-use super::actors::shown_name;
-use super::actors::Actor;
+use super::actors::{shown_name, Actor};
 use super::communities::{Community, CommunityKind, CommunityRow, MembershipPolicy};
 use super::content::{in_thread_order, Post, ThreadLink};
 use crate::db::{self, DbConn};
@@ -19,7 +20,6 @@ use crate::error::Error;
 use crate::schema::{
     actors, comments, communities, follows, instances, likes, media, polls, posts, statuses, users,
 };
-use diesel::dsl::exists;
 
 #[diesel::declare_sql_function]
 extern "SQL" {
@@ -241,6 +241,7 @@ pub struct PostView {
     pub liked: bool,
 }
 
+/// The post `post_id` as `reader` sees it on its page.
 pub fn post_view(conn: &mut DbConn, post_id: i64, reader: Option<i64>) -> Result<PostView, Error> {
     // The post, its author, its status, has media, has a poll, likes, liked.
     type Row = (Post, Actor, i64, bool, bool, Option<i64>, bool);
