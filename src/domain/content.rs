@@ -480,11 +480,13 @@ pub fn create_comment_with(
 
 /// The community a post or comment belongs to.
 pub fn community_of(conn: &mut DbConn, target: &Target) -> Result<Option<Community>, Error> {
-    let post = match target {
-        Target::Post(p) => p.clone(),
-        Target::Comment(c) => post_by_id(conn, c.post_id)?,
-    };
-    community_of_post(conn, &post)
+    match target {
+        Target::Post(p) => community_of_post(conn, p),
+        Target::Comment(c) => {
+            let post = post_by_id(conn, c.post_id)?;
+            community_of_post(conn, &post)
+        }
+    }
 }
 
 /// The key that orders activities about a target: its post's id.
